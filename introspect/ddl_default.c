@@ -16,8 +16,8 @@
 /* A literal's value. */
 struct value {
 	enum { V_INT, V_REAL, V_TEXT, V_OTHER } kind; /* storage class */
-	long long i;     /* V_INT */
-	double r;        /* V_REAL */
+	long long i;                                  /* V_INT */
+	double r;                                     /* V_REAL */
 	retort_buf text; /* V_TEXT: the string; V_OTHER: SQL text to keep */
 };
 
@@ -60,8 +60,7 @@ static bool signed_fits(bool neg, uint64_t u, long long *out)
 		return true;
 	}
 	if (neg && u <= (uint64_t)INT64_MAX + 1) {
-		*out = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN
-						    : -(long long)u;
+		*out = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(long long)u;
 		return true;
 	}
 	return false;
@@ -167,8 +166,8 @@ static bool number_value(const retort_token *t, bool neg, struct value *v)
 		for (i = 2; i < t->n; i++) {
 			char c = t->z[i];
 
-			u = u * 16 + (unsigned)(digit(c) ? c - '0'
-						  : (c | 0x20) - 'a' + 10);
+			u = u * 16 +
+			    (unsigned)(digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
 		}
 		v->kind = V_INT;
 		v->i = (long long)u;
@@ -185,8 +184,7 @@ static bool number_value(const retort_token *t, bool neg, struct value *v)
 
 		retort_buf_putc(&num, neg ? '-' : '+');
 		retort_buf_put(&num, t->z, t->n);
-		ok = !retort_buf_oom(&num) &&
-		     text_number(num.ptr, num.size, v);
+		ok = !retort_buf_oom(&num) && text_number(num.ptr, num.size, v);
 		retort_buf_dispose(&num);
 		return ok;
 	}
@@ -386,8 +384,8 @@ static bool literal(const retort_token *t, size_t n, struct value *v)
 }
 
 /* Canonical text of the expression T[0..N) into OUT. */
-static int canonical(retort_buf *out, const retort_token *t, size_t n,
-		     retort_affinity aff)
+static int
+canonical(retort_buf *out, const retort_token *t, size_t n, retort_affinity aff)
 {
 	struct value v = { V_OTHER, 0, 0, RETORT_BUF_INIT };
 	size_t mark = out->size;
@@ -400,9 +398,8 @@ static int canonical(retort_buf *out, const retort_token *t, size_t n,
 			goto done;
 		retort_buf_truncate(out, mark);
 	}
-	rc = retort__sql_normalize(out, t[0].z,
-				   (size_t)(t[n - 1].z + t[n - 1].n - t[0].z),
-				   0);
+	rc = retort__sql_normalize(
+		out, t[0].z, (size_t)(t[n - 1].z + t[n - 1].n - t[0].z), 0);
 done:
 	if (retort_buf_oom(&v.text))
 		out->oom = true;

@@ -44,8 +44,12 @@ static const char *located_name(ddl_parser *p, size_t *start)
 
 /* PREFIX followed by the normalised pieces SQL[A[i]..B[i]) for i < N, as
  * an arena string. */
-static const char *rebuild(ddl_parser *p, const char *prefix,
-			   const size_t *a, const size_t *b, size_t n)
+static const char *
+rebuild(ddl_parser *p,
+	const char *prefix,
+	const size_t *a,
+	const size_t *b,
+	size_t n)
 {
 	retort_buf raw = RETORT_BUF_INIT;
 	const char *s;

@@ -15,31 +15,38 @@
  * (TEMP stands for TEMP and TEMPORARY, LIKE_KW for LIKE, GLOB and REGEXP,
  * CTIME_KW for CURRENT_DATE/TIME/TIMESTAMP), upper case. */
 static const char *const fallback_ids[] = {
-	"ABORT",     "ACTION",       "AFTER",        "ALWAYS",
-	"ANALYZE",   "ASC",          "ATTACH",       "BEFORE",
-	"BEGIN",     "BY",           "CASCADE",      "CAST",
-	"COLUMN",    "CONFLICT",     "CURRENT",      "CURRENT_DATE",
-	"CURRENT_TIME", "CURRENT_TIMESTAMP", "DATABASE", "DEFERRED",
-	"DESC",      "DETACH",       "DO",           "EACH",
-	"END",       "EXCLUDE",      "EXCLUSIVE",    "EXPLAIN",
-	"FAIL",      "FIRST",        "FOLLOWING",    "FOR",
-	"GENERATED", "GLOB",         "GROUPS",       "IF",
-	"IGNORE",    "IMMEDIATE",    "INITIALLY",    "INSTEAD",
-	"KEY",       "LAST",         "LIKE",         "MATCH",
-	"MATERIALIZED", "NO",        "NULLS",        "OF",
-	"OFFSET",    "OTHERS",       "PARTITION",    "PLAN",
-	"PRAGMA",    "PRECEDING",    "QUERY",        "RAISE",
-	"RANGE",     "RECURSIVE",    "REGEXP",       "REINDEX",
-	"RELEASE",   "RENAME",       "REPLACE",      "RESTRICT",
-	"ROLLBACK",  "ROW",          "ROWS",         "SAVEPOINT",
-	"TEMP",      "TEMPORARY",    "TIES",         "TRIGGER",
-	"UNBOUNDED", "VACUUM",       "VIEW",         "VIRTUAL",
-	"WITH",      "WITHOUT",
+	"ABORT",        "ACTION",       "AFTER",
+	"ALWAYS",       "ANALYZE",      "ASC",
+	"ATTACH",       "BEFORE",       "BEGIN",
+	"BY",           "CASCADE",      "CAST",
+	"COLUMN",       "CONFLICT",     "CURRENT",
+	"CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
+	"DATABASE",     "DEFERRED",     "DESC",
+	"DETACH",       "DO",           "EACH",
+	"END",          "EXCLUDE",      "EXCLUSIVE",
+	"EXPLAIN",      "FAIL",         "FIRST",
+	"FOLLOWING",    "FOR",          "GENERATED",
+	"GLOB",         "GROUPS",       "IF",
+	"IGNORE",       "IMMEDIATE",    "INITIALLY",
+	"INSTEAD",      "KEY",          "LAST",
+	"LIKE",         "MATCH",        "MATERIALIZED",
+	"NO",           "NULLS",        "OF",
+	"OFFSET",       "OTHERS",       "PARTITION",
+	"PLAN",         "PRAGMA",       "PRECEDING",
+	"QUERY",        "RAISE",        "RANGE",
+	"RECURSIVE",    "REGEXP",       "REINDEX",
+	"RELEASE",      "RENAME",       "REPLACE",
+	"RESTRICT",     "ROLLBACK",     "ROW",
+	"ROWS",         "SAVEPOINT",    "TEMP",
+	"TEMPORARY",    "TIES",         "TRIGGER",
+	"UNBOUNDED",    "VACUUM",       "VIEW",
+	"VIRTUAL",      "WITH",         "WITHOUT",
 };
 
 /* Keywords that parse.y's nm accepts besides ID (INDEXED, JOIN_KW). */
 static const char *const name_keywords[] = {
-	"CROSS", "FULL", "INDEXED", "INNER", "LEFT", "NATURAL", "OUTER", "RIGHT",
+	"CROSS", "FULL",    "INDEXED", "INNER",
+	"LEFT",  "NATURAL", "OUTER",   "RIGHT",
 };
 
 static bool word_is(const retort_token *t, const char *kw)
@@ -60,8 +67,9 @@ static bool word_in(const retort_token *t, const char *const *list, size_t n)
 
 bool retort_ddl__is_fallback(const retort_token *t)
 {
-	return word_in(t, fallback_ids,
-		       sizeof(fallback_ids) / sizeof(fallback_ids[0]));
+	return word_in(
+		t, fallback_ids,
+		sizeof(fallback_ids) / sizeof(fallback_ids[0]));
 }
 
 void retort_ddl__init(
@@ -117,21 +125,24 @@ int retort_ddl__syntax(ddl_parser *p)
 	if (p->rc)
 		return p->rc;
 	if (t->type == RETORT_TK_EOF)
-		return retort_ddl__fail(p, RETORT_EINVAL,
-					"unexpected end of input");
+		return retort_ddl__fail(
+			p, RETORT_EINVAL, "unexpected end of input");
 	p->rc = RETORT_EINVAL;
 	if (t->type == RETORT_TK_ILLEGAL && strchr("\"'`[", t->z[0]))
-		retort_error_set(p->err, p->rc, p->what,
-				 "near \"%.*s%s\": unterminated quote in %s",
-				 (int)near_len(t), t->z, more, p->stmt);
+		retort_error_set(
+			p->err, p->rc, p->what,
+			"near \"%.*s%s\": unterminated quote in %s",
+			(int)near_len(t), t->z, more, p->stmt);
 	else if (t->type == RETORT_TK_ILLEGAL)
-		retort_error_set(p->err, p->rc, p->what,
-				 "unrecognized token: \"%.*s%s\" in %s",
-				 (int)near_len(t), t->z, more, p->stmt);
+		retort_error_set(
+			p->err, p->rc, p->what,
+			"unrecognized token: \"%.*s%s\" in %s",
+			(int)near_len(t), t->z, more, p->stmt);
 	else
-		retort_error_set(p->err, p->rc, p->what,
-				 "near \"%.*s%s\": syntax error in %s",
-				 (int)near_len(t), t->z, more, p->stmt);
+		retort_error_set(
+			p->err, p->rc, p->what,
+			"near \"%.*s%s\": syntax error in %s", (int)near_len(t),
+			t->z, more, p->stmt);
 	return p->rc;
 }
 
@@ -149,8 +160,8 @@ void retort_ddl__next(ddl_parser *p)
 			p->tok.n = 0;
 			return;
 		}
-		p->pos += retort__sql_token(p->sql + p->pos, p->n - p->pos,
-					    &p->tok);
+		p->pos += retort__sql_token(
+			p->sql + p->pos, p->n - p->pos, &p->tok);
 		if (p->tok.type == RETORT_TK_ILLEGAL) {
 			retort_ddl__syntax(p);
 			return;
@@ -469,8 +480,11 @@ static void term_take(ddl_parser *p, struct term *t)
 /* Parse one key part into KP. */
 static bool key_part(ddl_parser *p, retort_key_part *kp, bool autoinc)
 {
-	struct term t = { retort_ddl__start(p), retort_ddl__start(p), 0,
-			  { RETORT_TK_EOF, NULL, 0 }, false };
+	struct term t = { retort_ddl__start(p),
+			  retort_ddl__start(p),
+			  0,
+			  { RETORT_TK_EOF, NULL, 0 },
+			  false };
 	retort_token next;
 	bool ok = true;
 
@@ -525,8 +539,8 @@ bool retort_ddl__key_parts(
 	if (autoinc)
 		*autoinc = false;
 	do {
-		retort_key_part *kp = retort_ddl__push(p, parts, nparts, &cap,
-						       sizeof(**parts));
+		retort_key_part *kp = retort_ddl__push(
+			p, parts, nparts, &cap, sizeof(**parts));
 
 		if (!kp || !key_part(p, kp, autoinc != NULL))
 			return false;

@@ -11,18 +11,18 @@
 
 /* The table being built. */
 struct tb {
-	ddl_parser *p;               /* the cursor */
-	retort_table *t;             /* the result */
-	retort_column *cols;         /* columns */
-	size_t ncols, acols;         /* count, capacity */
-	retort_primary_key *pk;      /* the PRIMARY KEY, or NULL */
-	retort_unique *uqs;          /* UNIQUE constraints */
-	size_t nuqs, auqs;           /* count, capacity */
-	retort_check *cks;           /* CHECK constraints */
-	size_t ncks, acks;           /* count, capacity */
-	retort_foreign_key *fks;     /* foreign keys */
-	size_t nfks, afks;           /* count, capacity */
-	const char *cname;           /* pending CONSTRAINT name, or NULL */
+	ddl_parser *p;           /* the cursor */
+	retort_table *t;         /* the result */
+	retort_column *cols;     /* columns */
+	size_t ncols, acols;     /* count, capacity */
+	retort_primary_key *pk;  /* the PRIMARY KEY, or NULL */
+	retort_unique *uqs;      /* UNIQUE constraints */
+	size_t nuqs, auqs;       /* count, capacity */
+	retort_check *cks;       /* CHECK constraints */
+	size_t ncks, acks;       /* count, capacity */
+	retort_foreign_key *fks; /* foreign keys */
+	size_t nfks, afks;       /* count, capacity */
+	const char *cname;       /* pending CONSTRAINT name, or NULL */
 };
 
 /* Words that start a table constraint (none is a fallback ID). */
@@ -30,8 +30,8 @@ static bool at_tcons(const ddl_parser *p)
 {
 	return retort_ddl__is_kw(p, "CONSTRAINT") ||
 	       retort_ddl__is_kw(p, "PRIMARY") ||
-	       retort_ddl__is_kw(p, "UNIQUE") || retort_ddl__is_kw(p, "CHECK") ||
-	       retort_ddl__is_kw(p, "FOREIGN");
+	       retort_ddl__is_kw(p, "UNIQUE") ||
+	       retort_ddl__is_kw(p, "CHECK") || retort_ddl__is_kw(p, "FOREIGN");
 }
 
 /* True at a word of a type name (parse.y's ids: ID or STRING; GENERATED
@@ -139,8 +139,8 @@ name_list(ddl_parser *p, const char *const **names_out, size_t *n_out)
 
 	retort_ddl__expect_punct(p, "(");
 	do {
-		const char **slot = retort_ddl__push(p, &names, &n, &cap,
-						     sizeof(*names));
+		const char **slot =
+			retort_ddl__push(p, &names, &n, &cap, sizeof(*names));
 
 		if (!slot)
 			break;
@@ -191,8 +191,7 @@ static retort_foreign_key *new_fk(struct tb *b)
 /* Record a one-column key part array for column COL. */
 static retort_key_part *col_part(struct tb *b, const char *col, bool desc)
 {
-	retort_key_part *kp =
-		retort__arena_alloc(b->p->arena, sizeof(*kp));
+	retort_key_part *kp = retort__arena_alloc(b->p->arena, sizeof(*kp));
 
 	if (!kp) {
 		retort_ddl__fail(b->p, RETORT_ENOMEM, "out of memory");
@@ -207,8 +206,8 @@ static retort_key_part *col_part(struct tb *b, const char *col, bool desc)
 static retort_primary_key *new_pk(struct tb *b)
 {
 	if (b->pk) {
-		retort_ddl__fail(b->p, RETORT_EINVAL,
-				 "more than one primary key");
+		retort_ddl__fail(
+			b->p, RETORT_EINVAL, "more than one primary key");
 		return NULL;
 	}
 	b->pk = retort__arena_alloc(b->p->arena, sizeof(*b->pk));
@@ -227,8 +226,8 @@ static void add_check(struct tb *b)
 
 	if (!retort_ddl__group(b->p, &start, &end))
 		return;
-	ck = retort_ddl__push(b->p, &b->cks, &b->ncks, &b->acks,
-			      sizeof(*b->cks));
+	ck = retort_ddl__push(
+		b->p, &b->cks, &b->ncks, &b->acks, sizeof(*b->cks));
 	if (!ck)
 		return;
 	ck->name = b->cname;
@@ -238,8 +237,8 @@ static void add_check(struct tb *b)
 /* Record a UNIQUE constraint on PARTS. */
 static void add_unique(struct tb *b, retort_key_part *parts, size_t n)
 {
-	retort_unique *uq = retort_ddl__push(b->p, &b->uqs, &b->nuqs,
-					     &b->auqs, sizeof(*b->uqs));
+	retort_unique *uq = retort_ddl__push(
+		b->p, &b->uqs, &b->nuqs, &b->auqs, sizeof(*b->uqs));
 
 	if (!uq)
 		return;
@@ -280,7 +279,8 @@ static void col_default(struct tb *b, retort_column *col)
 	if (retort_ddl__is_punct(p, "(")) {
 		retort_ddl__group(p, &a, &e);
 	} else {
-		if (retort_ddl__is_punct(p, "-") || retort_ddl__is_punct(p, "+"))
+		if (retort_ddl__is_punct(p, "-") ||
+		    retort_ddl__is_punct(p, "+"))
 			retort_ddl__next(p);
 		if (p->tok.type == RETORT_TK_EOF ||
 		    p->tok.type == RETORT_TK_PUNCT) {
@@ -291,8 +291,8 @@ static void col_default(struct tb *b, retort_column *col)
 	}
 	if (p->rc)
 		return;
-	col->default_sql = retort__arena_strndup(p->arena, p->sql + start,
-						 p->prev_end - start);
+	col->default_sql = retort__arena_strndup(
+		p->arena, p->sql + start, p->prev_end - start);
 	if (!col->default_sql)
 		retort_ddl__fail(p, RETORT_ENOMEM, "out of memory");
 }
@@ -374,8 +374,8 @@ static bool col_constraint(struct tb *b, retort_column *col)
 		col_references(b, col);
 	else if (retort_ddl__is_kw(p, "COLLATE"))
 		col->collate = retort_ddl__collate(p, &ok);
-	else if (retort_ddl__is_kw(p, "GENERATED") ||
-		 retort_ddl__is_kw(p, "AS"))
+	else if (
+		retort_ddl__is_kw(p, "GENERATED") || retort_ddl__is_kw(p, "AS"))
 		col_generated(b, col);
 	else if (defer_clause(p, false, &deferred)) {
 		if (b->nfks)
@@ -389,8 +389,8 @@ static bool col_constraint(struct tb *b, retort_column *col)
 static void column_def(struct tb *b)
 {
 	ddl_parser *p = b->p;
-	retort_column *col = retort_ddl__push(p, &b->cols, &b->ncols,
-					      &b->acols, sizeof(*b->cols));
+	retort_column *col = retort_ddl__push(
+		p, &b->cols, &b->ncols, &b->acols, sizeof(*b->cols));
 	size_t start, a, e;
 
 	if (!col)
@@ -518,15 +518,16 @@ static void table_options(struct tb *b)
 		if (retort_ddl__accept_kw(p, "WITHOUT")) {
 			opt = retort_ddl__name(p);
 			if (opt && retort__strcasecmp(opt, "rowid"))
-				retort_ddl__fail(p, RETORT_EINVAL,
-						 "unknown table option");
+				retort_ddl__fail(
+					p, RETORT_EINVAL,
+					"unknown table option");
 			b->t->without_rowid = true;
 			continue;
 		}
 		opt = retort_ddl__name(p);
 		if (opt && retort__strcasecmp(opt, "strict"))
-			retort_ddl__fail(p, RETORT_EINVAL,
-					 "unknown table option");
+			retort_ddl__fail(
+				p, RETORT_EINVAL, "unknown table option");
 		b->t->strict = true;
 	} while (!p->rc && retort_ddl__accept_punct(p, ","));
 }
@@ -548,20 +549,25 @@ static int finalize(struct tb *b)
 			c->affinity = RETORT_AFFINITY_BLOB;
 		if (!c->default_sql)
 			continue;
-		rc = retort__ddl_default(&c->default_sql, p->arena,
-					 c->default_sql, c->affinity);
+		rc = retort__ddl_default(
+			&c->default_sql, p->arena, c->default_sql, c->affinity);
 		if (rc)
-			retort_ddl__fail(p, rc,
-					 rc == RETORT_ENOMEM
-						 ? "out of memory"
-						 : "bad DEFAULT expression");
+			retort_ddl__fail(
+				p, rc,
+				rc == RETORT_ENOMEM ? "out of memory"
+						    : "bad DEFAULT expression");
 	}
 	for (j = 0; b->pk && j < b->pk->nparts; j++)
 		for (i = 0; i < b->ncols; i++)
 			if (b->pk->parts[j].column &&
-			    !retort__strcasecmp(b->pk->parts[j].column,
-						b->cols[i].name))
+			    !retort__strcasecmp(
+				    b->pk->parts[j].column, b->cols[i].name))
 				b->cols[i].pk = (unsigned)j + 1;
+	/* a WITHOUT ROWID table's key columns are NOT NULL whether written
+	 * or not (SQLite enforces it; table_xinfo reports it) */
+	for (i = 0; t->without_rowid && i < b->ncols; i++)
+		if (b->cols[i].pk)
+			b->cols[i].not_null = true;
 	t->columns = b->cols;
 	t->ncolumns = b->ncols;
 	t->primary_key = b->pk;
