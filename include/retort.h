@@ -8,6 +8,7 @@
 #include "retort/common.h"
 #include "retort/diff.h"
 #include "retort/emit.h"
+#include "retort/migrate.h"
 #include "retort/schema.h"
 
 #endif /* RETORT_H */
