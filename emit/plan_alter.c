@@ -176,40 +176,6 @@ int retort__plan_rename_columns(retort_plan_ctx *ctx, retort_plan_table *pt)
 	return run_renames(ctx, jobs, n, pt->cur);
 }
 
-/* Write "REFERENCES p(c) ..." for foreign key FK on one column. */
-static void put_references(retort_buf *out, const retort_foreign_key *fk)
-{
-	static const char *const act[] = { "NO ACTION", "RESTRICT", "SET NULL",
-					   "SET DEFAULT", "CASCADE" };
-	size_t i;
-
-	if (fk->name) {
-		retort_buf_puts(out, " CONSTRAINT ");
-		retort_buf_put_ident(out, fk->name);
-	}
-	retort_buf_puts(out, " REFERENCES ");
-	retort_buf_put_ident(out, fk->ref_table);
-	if (fk->nref_columns) {
-		retort_buf_putc(out, '(');
-		for (i = 0; i < fk->nref_columns; i++) {
-			if (i)
-				retort_buf_puts(out, ", ");
-			retort_buf_put_ident(out, fk->ref_columns[i]);
-		}
-		retort_buf_putc(out, ')');
-	}
-	if (fk->on_delete != RETORT_FK_NO_ACTION)
-		retort_buf_printf(out, " ON DELETE %s", act[fk->on_delete]);
-	if (fk->on_update != RETORT_FK_NO_ACTION)
-		retort_buf_printf(out, " ON UPDATE %s", act[fk->on_update]);
-	if (fk->match) {
-		retort_buf_puts(out, " MATCH ");
-		retort_buf_put_ident(out, fk->match);
-	}
-	if (fk->deferred)
-		retort_buf_puts(out, " DEFERRABLE INITIALLY DEFERRED");
-}
-
 /* ALTER TABLE ADD COLUMN for TO column I of PT. */
 static int add_column(retort_plan_ctx *ctx, retort_plan_table *pt, size_t i)
 {
@@ -235,10 +201,17 @@ static int add_column(retort_plan_ctx *ctx, retort_plan_table *pt, size_t i)
 	retort_buf_puts(ctx->out, "ALTER TABLE ");
 	retort_buf_put_ident(ctx->out, pt->cur);
 	retort_buf_puts(ctx->out, " ADD COLUMN ");
-	if (retort__emit_column_def(ctx->out, pt->to, c) < 0)
+	if (retort__emit_column_def(ctx->out, c, pt->to) < 0)
 		return retort__plan_oom(ctx);
-	if (fk)
-		put_references(ctx->out, fk);
+	if (fk && fk->name) {
+		retort_buf_puts(ctx->out, " CONSTRAINT ");
+		retort_buf_put_ident(ctx->out, fk->name);
+	}
+	if (fk) {
+		retort_buf_putc(ctx->out, ' ');
+		if (retort__emit_references(ctx->out, fk) < 0)
+			return retort__plan_oom(ctx);
+	}
 	retort_buf_puts(ctx->out, ";\n");
 	return RETORT_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit_int.h"
 #include "plan_int.h"
 #include "sqltok.h"
 
@@ -253,7 +254,8 @@ static void create_view(retort_plan_ctx *ctx, size_t i, unsigned char *state)
 		    retort__plan_mentions(
 			    v->sql, retort_schema_view(ctx->to, j)->name))
 			create_view(ctx, j, state);
-	retort__plan_put_stmt(ctx->out, v->sql);
+	retort__emit_create_view(ctx->out, v);
+	retort_buf_puts(ctx->out, ";\n");
 	retort__plan_expect(ctx, "view", v->name, true);
 	state[i] = 2;
 }
@@ -273,7 +275,8 @@ int retort__plan_create_dependents(retort_plan_ctx *ctx)
 
 		if (!ctx->make_trigger[i])
 			continue;
-		retort__plan_put_stmt(ctx->out, t->sql);
+		retort__emit_create_trigger(ctx->out, t);
+		retort_buf_puts(ctx->out, ";\n");
 		retort__plan_expect(ctx, "trigger", t->name, true);
 	}
 	return RETORT_OK;

@@ -237,8 +237,6 @@ void retort__plan_comment(retort_buf *out, const char *kind, const char *text);
 /* Add a warning for the user and write it as a comment at this point. */
 void retort__plan_warn(retort_plan_ctx *ctx, const char *fmt, ...)
 	RETORT_FORMAT(2, 3);
-/* Append SQL statement text SQL, then ";\n" unless it ends with ';'. */
-void retort__plan_put_stmt(retort_buf *out, const char *sql);
 /* NAME as a quoted identifier for messages (arena; "?" when out of
  * memory). */
 const char *retort__plan_q(retort_plan_ctx *ctx, const char *name);

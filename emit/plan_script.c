@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emit_int.h"
 #include "plan_int.h"
 #include "sqltok.h"
 
@@ -68,19 +69,6 @@ const char *retort__plan_q(retort_plan_ctx *ctx, const char *name)
 		    : retort__arena_strndup(&ctx->arena, b.ptr, b.size);
 	retort_buf_dispose(&b);
 	return q ? q : "?";
-}
-
-void retort__plan_put_stmt(retort_buf *out, const char *sql)
-{
-	size_t n = strlen(sql);
-
-	while (n > 0 && (sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
-			 sql[n - 1] == '\t' || sql[n - 1] == '\r'))
-		n--;
-	retort_buf_put(out, sql, n);
-	if (n == 0 || sql[n - 1] != ';')
-		retort_buf_putc(out, ';');
-	retort_buf_putc(out, '\n');
 }
 
 /* Binary search for NAME (ASCII case folded) in sorted NAMES. */
@@ -319,7 +307,8 @@ static void add_vtabs(retort_plan_ctx *ctx)
 		if (!v || (op->kind != RETORT_OP_ADD_VIRTUAL_TABLE &&
 			   op->kind != RETORT_OP_REPLACE_VIRTUAL_TABLE))
 			continue;
-		retort__plan_put_stmt(ctx->out, v->sql);
+		retort__emit_create_virtual_table(ctx->out, v);
+		retort_buf_puts(ctx->out, ";\n");
 		retort__plan_expect(ctx, "table", v->name, true);
 	}
 }
