@@ -66,29 +66,11 @@ static bool signed_fits(bool neg, uint64_t u, long long *out)
 	return false;
 }
 
-/* strtod on Z[0..N) (a checked numeric text). */
-static double to_double(const char *z, size_t n)
-{
-	char small[64], *copy = small;
-	double r;
-
-	if (n >= sizeof(small)) {
-		copy = retort__malloc(n + 1);
-		if (!copy)
-			return NAN;
-	}
-	memcpy(copy, z, n);
-	copy[n] = '\0';
-	r = strtod(copy, NULL);
-	if (copy != small)
-		retort__free(copy);
-	return r;
-}
-
 /*
 ** Numeric value of text Z[0..N) as SQLite's applyNumericAffinity() sees
 ** it (sqlite3AtoF: spaces around, one sign, digits with at most one '.',
-** an exponent with digits); false when it is not a number.
+** an exponent with digits); false when it is not a number.  Z[N] must
+** be a NUL or a space (strtod() reads the number in place).
 */
 static bool text_number(const char *z, size_t n, struct value *v)
 {
@@ -131,7 +113,7 @@ static bool text_number(const char *z, size_t n, struct value *v)
 		return true;
 	}
 	v->kind = V_REAL;
-	v->r = to_double(z + mstart, n - mstart);
+	v->r = strtod(z + mstart, NULL);
 	if (neg)
 		v->r = -v->r;
 	return true;
@@ -184,6 +166,8 @@ static bool number_value(const retort_token *t, bool neg, struct value *v)
 
 		retort_buf_putc(&num, neg ? '-' : '+');
 		retort_buf_put(&num, t->z, t->n);
+		if (retort_buf_oom(&num))
+			v->text.oom = true; /* reported by canonical() */
 		ok = !retort_buf_oom(&num) && text_number(num.ptr, num.size, v);
 		retort_buf_dispose(&num);
 		return ok;

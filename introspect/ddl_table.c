@@ -4,6 +4,7 @@
 ** tcons and table_option_set; a constraint written on a column gives the
 ** same record as the one written at table level (SPEC §8).
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "ddl_int.h"
@@ -506,6 +507,15 @@ static void element_list(struct tb *b)
 		retort_ddl__fail(p, RETORT_EINVAL, "no columns");
 }
 
+/* Record an unknown table option OPT as an error. */
+static void bad_option(ddl_parser *p, const char *opt)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "unknown table option: %.40s", opt);
+	retort_ddl__fail(p, RETORT_EINVAL, why);
+}
+
 /* WITHOUT ROWID and STRICT, comma separated. */
 static void table_options(struct tb *b)
 {
@@ -518,16 +528,13 @@ static void table_options(struct tb *b)
 		if (retort_ddl__accept_kw(p, "WITHOUT")) {
 			opt = retort_ddl__name(p);
 			if (opt && retort__strcasecmp(opt, "rowid"))
-				retort_ddl__fail(
-					p, RETORT_EINVAL,
-					"unknown table option");
+				bad_option(p, opt);
 			b->t->without_rowid = true;
 			continue;
 		}
 		opt = retort_ddl__name(p);
 		if (opt && retort__strcasecmp(opt, "strict"))
-			retort_ddl__fail(
-				p, RETORT_EINVAL, "unknown table option");
+			bad_option(p, opt);
 		b->t->strict = true;
 	} while (!p->rc && retort_ddl__accept_punct(p, ","));
 }

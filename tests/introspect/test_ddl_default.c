@@ -272,3 +272,37 @@ Test(introspect_ddl_default, unrepresentable_literals_are_kept)
 	cr_expect_str_eq(out, "-0x8000000000000000");
 	retort__arena_dispose(&arena);
 }
+
+Test(introspect_ddl_default, out_of_memory_at_every_allocation)
+{
+	static const char *const inputs[] = { "('1.5')", "-12", "(1 + 2)",
+					      "\"x\"", "TRUE" };
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		const char *want = NULL, *out = NULL;
+		retort_arena ok = RETORT_ARENA_INIT;
+		int rc = RETORT_ENOMEM;
+		long n;
+
+		cr_assert_eq(
+			retort__ddl_default(
+				&want, &ok, inputs[i], RETORT_AFFINITY_TEXT),
+			RETORT_OK);
+		for (n = 1; rc == RETORT_ENOMEM && n < 1000; n++) {
+			retort_arena a = RETORT_ARENA_INIT;
+
+			retort__alloc_fail_after(n);
+			rc = retort__ddl_default(
+				&out, &a, inputs[i], RETORT_AFFINITY_TEXT);
+			retort__alloc_fail_after(0);
+			if (rc == RETORT_OK)
+				cr_expect_str_eq(out, want, "%s", inputs[i]);
+			else
+				cr_expect_null(out);
+			retort__arena_dispose(&a);
+		}
+		cr_expect_eq(rc, RETORT_OK, "%s", inputs[i]);
+		retort__arena_dispose(&ok);
+	}
+}

@@ -614,7 +614,7 @@ Test(introspect_ddl_table_errors, unexpected_tokens)
 {
 	EXPECT_WHY(
 		"CREATE TABLE t(a INT) garbage",
-		"unknown table option in CREATE TABLE");
+		"unknown table option: garbage in CREATE TABLE");
 	EXPECT_WHY(
 		"CREATE TABLE t(a INT); DROP TABLE t",
 		"near \"DROP\": syntax error in CREATE TABLE");
@@ -635,7 +635,7 @@ Test(introspect_ddl_table_errors, unexpected_tokens)
 		"more than one primary key in CREATE TABLE");
 	EXPECT_WHY(
 		"CREATE TABLE t(a) WITHOUT oid",
-		"unknown table option in CREATE TABLE");
+		"unknown table option: oid in CREATE TABLE");
 	EXPECT_WHY(
 		"CREATE TABLE t(a ON CONFLICT ABORT)",
 		"near \"ON\": syntax error in CREATE TABLE");
@@ -663,4 +663,35 @@ Test(introspect_ddl_table_errors, long_token_is_cut_in_why)
 		strstr(e.why, "...\": unterminated quote") != NULL, "%s",
 		e.why);
 	cr_expect_lt(strlen(e.why), 100);
+}
+
+Test(introspect_ddl_table_errors, out_of_memory_at_every_allocation)
+{
+	static const char sql[] =
+		"CREATE TABLE \"t t\"(a INTEGER PRIMARY KEY AUTOINCREMENT, "
+		"b TEXT COLLATE nocase DEFAULT 'x' CHECK (b <> ''), c REAL "
+		"DEFAULT '1.5' REFERENCES p(x) ON DELETE CASCADE MATCH full, "
+		"d AS (a + 1) STORED, e, f, g, h, i, j, UNIQUE(b, c DESC), "
+		"CONSTRAINT fk FOREIGN KEY (e, f) REFERENCES q DEFERRABLE "
+		"INITIALLY DEFERRED) STRICT";
+	long n;
+	int rc = RETORT_ENOMEM;
+
+	for (n = 1; rc == RETORT_ENOMEM && n < 10000; n++) {
+		retort_arena a = RETORT_ARENA_INIT;
+		retort_error err = RETORT_ERROR_INIT;
+		retort_table t;
+
+		retort__alloc_fail_after(n);
+		rc = retort__ddl_parse_table(&t, &a, sql, "x", &err);
+		retort__alloc_fail_after(0);
+		if (rc == RETORT_ENOMEM) {
+			cr_expect_str_eq(
+				err.why, "out of memory in CREATE TABLE");
+			cr_expect_null(t.name);
+		}
+		retort__arena_dispose(&a);
+	}
+	cr_expect_eq(rc, RETORT_OK, "rc %d after %ld failures", rc, n);
+	cr_expect_gt(n, 10, "allocations were injected");
 }
