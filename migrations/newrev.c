@@ -435,6 +435,12 @@ static int choose_parents(
 		}
 	}
 	retort__free(idx);
+	if (rc == RETORT_OK && ro->merge && *n < 2)
+		rc = retort_error_set(
+			err, RETORT_EINVAL, "merge",
+			"nothing to merge: the revisions given are %zu distinct "
+			"revision%s",
+			*n, *n == 1 ? "" : "s");
 	return rc;
 }
 

@@ -212,6 +212,30 @@ RETORT_API int retort_project_range(
 	const retort_revids *current,
 	retort_error *err);
 
+/** What retort_revision_format() writes (Alembic's cmd_format). */
+enum retort_revfmt_flag {
+	RETORT_REVFMT_VERBOSE = 1u << 0, /* the log entry: "Rev:", "Parent:"
+					    or "Merges:", "Branches into:",
+					    "Path:" and the header text */
+	RETORT_REVFMT_PARENTS = 1u << 1, /* "parents -> id" ("<base>") */
+	RETORT_REVFMT_DOC = 1u << 2,     /* ", message" at the end */
+	RETORT_REVFMT_TREE = 1u << 3,    /* " (branchpoint)", " (mergepoint)"
+					    (and " (head)") */
+	RETORT_REVFMT_HEAD = 1u << 4,    /* " (head)" */
+	RETORT_REVFMT_CURRENT = 1u << 5  /* " (current)": the database is
+					    at this revision */
+};
+
+/**
+ * Append REV described as Alembic's commands print it to OUT: one line
+ * without its newline ("9b8c7d6e5f4a -> 3f2a9c1b7d4e (head), add users"
+ * for `history`), or with RETORT_REVFMT_VERBOSE the multi-line log entry
+ * of `show` and `--verbose`, ending with an empty line.
+ * @param flags  retort_revfmt_flag values
+ */
+RETORT_API void retort_revision_format(
+	retort_buf *out, const retort_revision *rev, unsigned flags);
+
 /* ------------------------------------------------------------------ */
 /* Running revisions against a database                                */
 
@@ -335,6 +359,8 @@ typedef struct retort_revision_options {
 	const char *schema;        /* "Schema:" fingerprint; NULL: none */
 	int64_t now;               /* seconds since the epoch for Create
 				      Date and the name; 0: the clock */
+	bool merge;                /* a merge: two or more distinct parents
+				      are required */
 				   /* New fields are only ever appended. */
 } retort_revision_options;
 
@@ -342,7 +368,7 @@ typedef struct retort_revision_options {
 /* clang-format off */
 #define RETORT_REVISION_OPTIONS_INIT \
 	{ RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, NULL, 0, false, \
-	  NULL, NULL, NULL, NULL, NULL, 0 }
+	  NULL, NULL, NULL, NULL, NULL, 0, false }
 /* clang-format on */
 
 /**
