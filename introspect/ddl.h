@@ -20,7 +20,10 @@
 ** normalised type, affinity, not_null and its conflict clause, DEFAULT,
 ** COLLATE, GENERATED), primary_key (column or table constraint, with
 ** AUTOINCREMENT), uniques, checks and foreign_keys in declaration order.
-** Indexes and fingerprints are left empty.
+** Indexes and fingerprints are left empty.  default_sql is already the
+** canonical form (retort__ddl_default() under the column's affinity);
+** pk positions are filled; the key columns of a WITHOUT ROWID table are
+** not_null (SQLite enforces it and table_xinfo reports it).
 */
 int retort__ddl_parse_table(
 	retort_table *t,
