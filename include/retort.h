@@ -6,6 +6,7 @@
 #define RETORT_H
 
 #include "retort/common.h"
+#include "retort/config.h"
 #include "retort/diff.h"
 #include "retort/emit.h"
 #include "retort/schema.h"

@@ -18,16 +18,14 @@
 /* Tag of the byte stream; change it whenever the stream changes. */
 #define FP_MAGIC "retort-fp-1"
 
-/* A hash being computed, and a scratch buffer for comparison keys. */
+/* A hash being computed (no allocation: a fingerprint cannot fail). */
 typedef struct fp {
 	XXH3_state_t st; /* streaming XXH3 state */
-	retort_buf *tmp; /* scratch for folded expressions (shared) */
 } fp;
 
-static void fp_begin(fp *h, retort_buf *tmp, const char *kind)
+static void fp_begin(fp *h, const char *kind)
 {
 	XXH3_64bits_reset(&h->st);
-	h->tmp = tmp;
 	XXH3_64bits_update(&h->st, kind, strlen(kind) + 1);
 }
 
@@ -60,6 +58,12 @@ static void put_uint(fp *h, unsigned long long v)
 	put_item(h, 'u', num, (size_t)n);
 }
 
+/* The ASCII lower case of C. */
+static char lower(char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
 /* A name: a string item with ASCII letters in lower case (NULL: null). */
 static void put_name(fp *h, const char *s)
 {
@@ -75,7 +79,7 @@ static void put_name(fp *h, const char *s)
 	for (; *s; s++) {
 		char c = *s;
 
-		chunk[i++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		chunk[i++] = lower(c);
 		if (i == sizeof(chunk)) {
 			XXH3_64bits_update(&h->st, chunk, i);
 			i = 0;
@@ -92,62 +96,167 @@ static void put_collate(fp *h, const char *coll)
 }
 
 /*
-** The comparison key of SQL text: its RETORT_NORM_FOLD form in H's
-** scratch buffer, or the text itself when it is not SQL (an illegal
-** token) or when memory ran out (the hash cannot report failure).
+** An identifier token: tag 'i', the name it stands for (quotes removed,
+** doubled quotes undone) in lower case, NUL.  Streamed through a small
+** buffer: fingerprints never allocate, so they cannot fail.
 */
-static const char *fold(fp *h, const char *sql)
+static void put_ident_token(fp *h, const retort_token *t)
 {
-	retort_buf *b = h->tmp;
+	static const char tag = 'i', nul = '\0';
+	const char *z = t->z, *end = t->z + t->n;
+	char chunk[64], close = 0;
+	size_t i = 0;
 
-	retort_buf_clear(b);
-	if (retort__sql_normalize(b, sql, strlen(sql), RETORT_NORM_FOLD) !=
-		    RETORT_OK ||
-	    retort_buf_oom(b)) {
-		retort_buf_dispose(b);
-		return sql;
+	if (t->type == RETORT_TK_QUOTED && t->n >= 2) {
+		close = z[0] == '[' ? ']' : z[0];
+		z++;
+		end--;
 	}
-	return b->ptr;
+	XXH3_64bits_update(&h->st, &tag, 1);
+	for (; z < end; z++) {
+		if (close != ']' && close && *z == close && z + 1 < end)
+			z++; /* a doubled quote stands for one */
+		chunk[i++] = lower(*z);
+		if (i == sizeof(chunk)) {
+			XXH3_64bits_update(&h->st, chunk, i);
+			i = 0;
+		}
+	}
+	XXH3_64bits_update(&h->st, chunk, i);
+	XXH3_64bits_update(&h->st, &nul, 1);
 }
 
-/* An expression: the null item, or a string item of its comparison key. */
+/* A token other than an identifier: TAG and its text, lower-cased when
+ * LOWER (keywords, numbers, blobs), NUL. */
+static void put_text_token(fp *h, char tag, const retort_token *t, bool low)
+{
+	static const char nul = '\0';
+	char chunk[64];
+	size_t i, k = 0;
+
+	XXH3_64bits_update(&h->st, &tag, 1);
+	for (i = 0; i < t->n; i++) {
+		chunk[k++] = low ? lower(t->z[i]) : t->z[i];
+		if (k == sizeof(chunk)) {
+			XXH3_64bits_update(&h->st, chunk, k);
+			k = 0;
+		}
+	}
+	XXH3_64bits_update(&h->st, chunk, k);
+	XXH3_64bits_update(&h->st, &nul, 1);
+}
+
+/* TRUE and FALSE are not keywords to SQLite's tokenizer, but a bare one
+ * is a value and a quoted one a name (as in retort__sql_normalize). */
+static bool is_keyword(const retort_token *t)
+{
+	return retort__sql_is_keyword(t->z, t->n) ||
+	       (t->n == 4 && !retort__strncasecmp(t->z, "true", 4)) ||
+	       (t->n == 5 && !retort__strncasecmp(t->z, "false", 5));
+}
+
+/*
+** One significant token of an expression, as the comparison key
+** (RETORT_NORM_FOLD) has it: keywords 'k', identifiers 'i' (unquoted),
+** both lower case; strings 's' and variables 'v' as written; numbers 'n'
+** and blobs 'b' lower case; punctuation 'p'; anything else '!'.
+*/
+static void put_token(fp *h, const retort_token *t)
+{
+	switch (t->type) {
+	case RETORT_TK_WORD:
+		if (is_keyword(t))
+			put_text_token(h, 'k', t, true);
+		else
+			put_ident_token(h, t);
+		break;
+	case RETORT_TK_QUOTED:
+		put_ident_token(h, t);
+		break;
+	case RETORT_TK_STRING:
+		put_text_token(h, 's', t, false);
+		break;
+	case RETORT_TK_NUMBER:
+		put_text_token(h, 'n', t, true);
+		break;
+	case RETORT_TK_BLOB:
+		put_text_token(h, 'b', t, true);
+		break;
+	case RETORT_TK_VARIABLE:
+		put_text_token(h, 'v', t, false);
+		break;
+	case RETORT_TK_PUNCT:
+		put_text_token(h, 'p', t, false);
+		break;
+	default:
+		put_text_token(h, '!', t, false);
+		break;
+	}
+}
+
+/* The next significant token of Z[*POS..N) into T; false at the end. */
+static bool next_token(const char *z, size_t n, size_t *pos, retort_token *t)
+{
+	while (*pos < n) {
+		*pos += retort__sql_token(z + *pos, n - *pos, t);
+		if (t->type != RETORT_TK_SPACE && t->type != RETORT_TK_COMMENT)
+			return true;
+	}
+	return false;
+}
+
+/* The tokens of Z[START..END) between the items 'e' and 'E'. */
+static void put_tokens(fp *h, const char *z, size_t start, size_t end)
+{
+	retort_token t;
+	size_t pos = start;
+
+	put_item(h, 'e', NULL, 0);
+	while (next_token(z, end, &pos, &t))
+		put_token(h, &t);
+	put_item(h, 'E', NULL, 0);
+}
+
+/* An expression: the null item, or its significant tokens. */
 static void put_expr(fp *h, const char *sql)
 {
-	put_str(h, sql ? fold(h, sql) : NULL);
+	if (!sql)
+		put_str(h, NULL);
+	else
+		put_tokens(h, sql, 0, strlen(sql));
 }
 
-/* True when the token at Z[0..N) is the single punctuation character C. */
+/* True when T is the single punctuation character C. */
 static bool is_char(const retort_token *t, char c)
 {
 	return t->type == RETORT_TK_PUNCT && t->n == 1 && t->z[0] == c;
 }
 
 /*
-** Length of KEY[0..N) without one pair of outer parentheses that enclose
-** all of it, as (start, length) in *OFF and the return value; N when
-** there is no such pair.
+** When Z[*START..*END) is "( ... )" with the first parenthesis closed by
+** the last, narrow the range to the inside and return true.
 */
-static size_t strip_parens(const char *key, size_t n, size_t *off)
+static bool strip_parens(const char *z, size_t *start, size_t *end)
 {
 	retort_token t;
-	size_t pos = 0, depth = 0;
+	size_t pos = *start, inner, close = 0;
+	long depth = 0;
 
-	*off = 0;
-	pos += retort__sql_token(key, n, &t);
-	if (!is_char(&t, '('))
-		return n;
+	if (!next_token(z, *end, &pos, &t) || !is_char(&t, '('))
+		return false;
+	inner = pos;
 	depth = 1;
-	while (pos < n) {
-		pos += retort__sql_token(key + pos, n - pos, &t);
+	while (depth && next_token(z, *end, &pos, &t)) {
 		if (is_char(&t, '('))
 			depth++;
 		else if (is_char(&t, ')') && --depth == 0)
-			break;
+			close = (size_t)(t.z - z);
 	}
-	if (depth != 0 || pos != n)
-		return n;
-	*off = 1;
-	return n - 2;
+	if (depth || next_token(z, *end, &pos, &t))
+		return false;
+	*start = inner;
+	*end = close;
+	return true;
 }
 
 /* True when Z[0..N) is a decimal integer in canonical form: "0", or an
@@ -168,40 +277,57 @@ static bool canonical_int(const char *z, size_t n)
 }
 
 /*
-** A column's DEFAULT: its comparison key without outer parentheses
-** (DEFAULT (x) is DEFAULT x); NULL is no default; a quoted canonical
-** integer ('0') counts as the number (0) under every affinity but BLOB,
-** where SQLite stores the same value for both (SPEC §8).
+** A DEFAULT whose only token is T: NULL is no default; a quoted canonical
+** integer ('0', '-5') counts as the number (0, -5) under every affinity
+** but BLOB, where SQLite stores the same value for both (SPEC §8).
+** Returns false for any other single token.
 */
+static bool put_default_token(fp *h, const retort_token *t, retort_affinity a)
+{
+	retort_token num;
+
+	if (t->type == RETORT_TK_WORD && t->n == 4 &&
+	    !retort__strncasecmp(t->z, "null", 4)) {
+		put_str(h, NULL);
+		return true;
+	}
+	if (a == RETORT_AFFINITY_BLOB || t->type != RETORT_TK_STRING ||
+	    t->n < 2 || !canonical_int(t->z + 1, t->n - 2))
+		return false;
+	num.type = RETORT_TK_NUMBER;
+	num.z = t->z + 1;
+	num.n = t->n - 2;
+	put_item(h, 'e', NULL, 0);
+	if (num.z[0] == '-') {
+		put_item(h, 'p', "-", 1);
+		num.z++;
+		num.n--;
+	}
+	put_token(h, &num);
+	put_item(h, 'E', NULL, 0);
+	return true;
+}
+
+/* A column's DEFAULT: its tokens without outer parentheses (DEFAULT (x)
+ * is DEFAULT x), with the single-token rules above. */
 static void put_default(fp *h, const retort_column *c)
 {
-	const char *key;
-	size_t off, n;
+	const char *z = c->default_sql;
+	size_t start = 0, end, pos;
+	retort_token t, t2;
 
-	if (!c->default_sql) {
+	if (!z) {
 		put_str(h, NULL);
 		return;
 	}
-	key = fold(h, c->default_sql);
-	n = strlen(key);
-	for (;;) {
-		size_t m = strip_parens(key, n, &off);
-
-		if (m == n)
-			break;
-		key += off;
-		n = m;
-	}
-	if (n == 4 && !memcmp(key, "null", 4)) {
-		put_str(h, NULL);
+	end = strlen(z);
+	while (strip_parens(z, &start, &end))
+		;
+	pos = start;
+	if (next_token(z, end, &pos, &t) && !next_token(z, end, &pos, &t2) &&
+	    put_default_token(h, &t, c->affinity))
 		return;
-	}
-	if (c->affinity != RETORT_AFFINITY_BLOB && n >= 2 && key[0] == '\'' &&
-	    key[n - 1] == '\'' && canonical_int(key + 1, n - 2)) {
-		key++;
-		n -= 2;
-	}
-	put_item(h, 's', key, n);
+	put_tokens(h, z, start, end);
 }
 
 /* An enum value as its snapshot name. */
@@ -261,32 +387,32 @@ static void put_primary_key(fp *h, const retort_primary_key *pk)
 }
 
 /* The hash of one constraint (unique, check or foreign key). */
-static uint64_t hash_unique(retort_buf *tmp, const retort_unique *u)
+static uint64_t hash_unique(const retort_unique *u)
 {
 	fp h;
 
-	fp_begin(&h, tmp, "unique");
+	fp_begin(&h, "unique");
 	put_name(&h, u->name);
 	put_parts(&h, u->parts, u->nparts);
 	put_enum(&h, retort__json_conflict, u->on_conflict);
 	return XXH3_64bits_digest(&h.st);
 }
 
-static uint64_t hash_check(retort_buf *tmp, const retort_check *c)
+static uint64_t hash_check(const retort_check *c)
 {
 	fp h;
 
-	fp_begin(&h, tmp, "check");
+	fp_begin(&h, "check");
 	put_name(&h, c->name);
 	put_expr(&h, c->expr);
 	return XXH3_64bits_digest(&h.st);
 }
 
-static uint64_t hash_fk(retort_buf *tmp, const retort_foreign_key *fk)
+static uint64_t hash_fk(const retort_foreign_key *fk)
 {
 	fp h;
 
-	fp_begin(&h, tmp, "foreign_key");
+	fp_begin(&h, "foreign_key");
 	put_name(&h, fk->name);
 	put_names(&h, fk->columns, fk->ncolumns);
 	put_name(&h, fk->ref_table);
@@ -298,11 +424,11 @@ static uint64_t hash_fk(retort_buf *tmp, const retort_foreign_key *fk)
 	return XXH3_64bits_digest(&h.st);
 }
 
-static uint64_t hash_index(retort_buf *tmp, const retort_index *ix)
+static uint64_t hash_index(const retort_index *ix)
 {
 	fp h;
 
-	fp_begin(&h, tmp, "index");
+	fp_begin(&h, "index");
 	put_name(&h, ix->name);
 	put_name(&h, ix->table);
 	put_uint(&h, ix->unique);
@@ -322,27 +448,26 @@ static void put_constraints(fp *h, const retort_table *t)
 	size_t i;
 
 	for (sum = 0, i = 0; i < t->nuniques; i++)
-		sum += hash_unique(h->tmp, &t->uniques[i]);
+		sum += hash_unique(&t->uniques[i]);
 	put_uint(h, t->nuniques);
 	put_uint(h, sum);
 	for (sum = 0, i = 0; i < t->nchecks; i++)
-		sum += hash_check(h->tmp, &t->checks[i]);
+		sum += hash_check(&t->checks[i]);
 	put_uint(h, t->nchecks);
 	put_uint(h, sum);
 	for (sum = 0, i = 0; i < t->nforeign_keys; i++)
-		sum += hash_fk(h->tmp, &t->foreign_keys[i]);
+		sum += hash_fk(&t->foreign_keys[i]);
 	put_uint(h, t->nforeign_keys);
 	put_uint(h, sum);
 }
 
 uint64_t retort__fingerprint_table(const retort_table *t)
 {
-	retort_buf tmp = RETORT_BUF_INIT;
 	uint64_t out;
 	size_t i;
 	fp h;
 
-	fp_begin(&h, &tmp, "table");
+	fp_begin(&h, "table");
 	put_name(&h, t->name);
 	put_uint(&h, t->without_rowid);
 	put_uint(&h, t->strict);
@@ -353,54 +478,47 @@ uint64_t retort__fingerprint_table(const retort_table *t)
 	put_constraints(&h, t);
 	put_uint(&h, t->nindexes); /* in name order, names unique */
 	for (i = 0; i < t->nindexes; i++)
-		put_uint(&h, hash_index(&tmp, &t->indexes[i]));
+		put_uint(&h, hash_index(&t->indexes[i]));
 	out = XXH3_64bits_digest(&h.st);
-	retort_buf_dispose(&tmp);
 	return out;
 }
 
 uint64_t retort__fingerprint_view(const retort_view *v)
 {
-	retort_buf tmp = RETORT_BUF_INIT;
 	uint64_t out;
 	fp h;
 
-	fp_begin(&h, &tmp, "view");
+	fp_begin(&h, "view");
 	put_name(&h, v->name);
 	put_expr(&h, v->sql);
 	out = XXH3_64bits_digest(&h.st);
-	retort_buf_dispose(&tmp);
 	return out;
 }
 
 uint64_t retort__fingerprint_trigger(const retort_trigger *t)
 {
-	retort_buf tmp = RETORT_BUF_INIT;
 	uint64_t out;
 	fp h;
 
-	fp_begin(&h, &tmp, "trigger");
+	fp_begin(&h, "trigger");
 	put_name(&h, t->name);
 	put_name(&h, t->table);
 	put_expr(&h, t->sql);
 	out = XXH3_64bits_digest(&h.st);
-	retort_buf_dispose(&tmp);
 	return out;
 }
 
 uint64_t retort__fingerprint_vtab(const retort_virtual_table *v)
 {
-	retort_buf tmp = RETORT_BUF_INIT;
 	uint64_t out;
 	fp h;
 
-	fp_begin(&h, &tmp, "virtual_table");
+	fp_begin(&h, "virtual_table");
 	put_name(&h, v->name);
 	put_name(&h, v->module);
 	put_expr(&h, v->args);
 	put_expr(&h, v->sql);
 	out = XXH3_64bits_digest(&h.st);
-	retort_buf_dispose(&tmp);
 	return out;
 }
 
@@ -411,12 +529,11 @@ uint64_t retort__fingerprint_vtab(const retort_virtual_table *v)
 */
 uint64_t retort__fingerprint_schema(const retort_schema *s)
 {
-	retort_buf tmp = RETORT_BUF_INIT;
 	uint64_t out;
 	size_t i;
 	fp h;
 
-	fp_begin(&h, &tmp, FP_MAGIC);
+	fp_begin(&h, FP_MAGIC);
 	put_uint(&h, s->ntables);
 	for (i = 0; i < s->ntables; i++)
 		put_uint(&h, s->tables[i].fingerprint);
@@ -430,6 +547,5 @@ uint64_t retort__fingerprint_schema(const retort_schema *s)
 	for (i = 0; i < s->nvtabs; i++)
 		put_uint(&h, s->vtabs[i].fingerprint);
 	out = XXH3_64bits_digest(&h.st);
-	retort_buf_dispose(&tmp);
 	return out;
 }
