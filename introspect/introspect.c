@@ -29,6 +29,19 @@ struct name_ref {
 	size_t i;         /* index in its array */
 };
 
+/*
+** Up to this many schema objects, PRAGMAs that only confirm what the
+** parser found (table_list's WITHOUT ROWID and STRICT, index_xinfo) run
+** too.  Above it they are skipped for speed: each costs a name lookup
+** in SQLite's schema hash, which has at most 64 buckets, so about 20 us
+** per object at 10,000 tables.  The model is the same either way.
+*/
+#ifndef RETORT_INTROSPECT_VERIFY_MAX
+# define RETORT_INTROSPECT_VERIFY_MAX 5000
+#endif
+
+struct table_kind;
+
 /* The state of one introspection. */
 struct ictx {
 	sqlite3 *db;               /* the database */
@@ -41,7 +54,10 @@ struct ictx {
 	size_t nixs, aixs;         /* count, allocated */
 	struct name_ref *names;    /* tables, views, vtabs sorted by name */
 	size_t nnames;             /* count of names */
-	bool no_table_list;        /* PRAGMA table_list unknown (< 3.37) */
+	struct table_kind *kinds;  /* PRAGMA table_list, sorted by name */
+	size_t nkinds, akinds;     /* count, allocated */
+	retort_arena scratch;      /* strings freed at the end */
+	bool verify;               /* run the confirming PRAGMAs too */
 	retort_error *err;         /* where errors go */
 };
 
@@ -141,6 +157,27 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* The collation NAME (N bytes) upper case, as a string that lives as
+ * long as the schema; NULL for BINARY, the default. */
+static int
+collation(struct ictx *c, const char *name, size_t n, const char **out)
+{
+	char *u;
+	size_t i;
+
+	*out = NULL;
+	if (n == 6 && !retort__strncasecmp(name, "BINARY", 6))
+		return RETORT_OK;
+	u = retort__arena_strndup(&c->s->arena, name, n);
+	if (!u)
+		return oom(c);
+	for (i = 0; u[i]; i++)
+		if (u[i] >= 'a' && u[i] <= 'z')
+			u[i] -= 32;
+	*out = u;
+	return RETORT_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Virtual tables and their shadow tables                              */
 
@@ -236,37 +273,76 @@ static int load_vtabs(struct ictx *c)
 
 /* What PRAGMA table_list says of a table. */
 struct table_kind {
-	bool known;         /* false: no table_list (SQLite < 3.37) */
+	const char *name;   /* the table (in the scratch arena) */
 	bool shadow;        /* a virtual table's shadow table */
 	bool without_rowid; /* wr */
 	bool strict;        /* strict */
 };
 
-static int table_kind(struct ictx *c, const char *name, struct table_kind *k)
+static int kind_cmp(const void *a, const void *b)
+{
+	return strcmp(
+		((const struct table_kind *)a)->name,
+		((const struct table_kind *)b)->name);
+}
+
+/* Keep one row of table_list (a table, not a view) in c->kinds. */
+static int keep_kind(struct ictx *c, sqlite3_stmt *st)
+{
+	struct table_kind *k;
+	const char *type = col_text(st, 2);
+
+	if (!type || !strcmp(type, "view"))
+		return RETORT_OK;
+	if (c->nkinds == c->akinds) {
+		size_t n = c->akinds ? c->akinds * 2 : 64;
+
+		k = retort__realloc(c->kinds, n * sizeof(*k));
+		if (!k)
+			return oom(c);
+		c->kinds = k;
+		c->akinds = n;
+	}
+	k = &c->kinds[c->nkinds];
+	k->name = retort__arena_strdup(&c->scratch, col_text(st, 1));
+	if (!k->name)
+		return oom(c);
+	k->shadow = !strcmp(type, "shadow");
+	k->without_rowid = sqlite3_column_int(st, 4) != 0;
+	k->strict = sqlite3_column_int(st, 5) != 0;
+	c->nkinds++;
+	return RETORT_OK;
+}
+
+/*
+** Read PRAGMA main.table_list once (with a table argument it scans every
+** table, so one call per table would be quadratic).  SQLite before 3.37
+** does not know it and returns no row: then the parser decides alone.
+*/
+static int load_kinds(struct ictx *c)
 {
 	sqlite3_stmt *st = NULL;
-	bool row = false;
+	bool row = true;
 	int rc;
 
-	memset(k, 0, sizeof(*k));
-	if (c->no_table_list)
-		return RETORT_OK;
-	if ((rc = pragma(c, "table_list", name, &st)) < 0)
-		return rc;
-	rc = step(c, st, &row);
-	if (rc == RETORT_OK && row) {
-		const char *type = col_text(st, 2);
-
-		k->known = true;
-		k->shadow = type && !strcmp(type, "shadow");
-		k->without_rowid = sqlite3_column_int(st, 4) != 0;
-		k->strict = sqlite3_column_int(st, 5) != 0;
-	} else if (rc == RETORT_OK) {
-		/* an unknown pragma returns nothing: SQLite before 3.37 */
-		c->no_table_list = true;
-	}
+	rc = sqlite3_prepare_v2(c->db, "PRAGMA main.table_list", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(c, rc);
+	while ((rc = step(c, st, &row)) == RETORT_OK && row)
+		if ((rc = keep_kind(c, st)) < 0)
+			break;
 	sqlite3_finalize(st);
+	if (rc == RETORT_OK)
+		qsort(c->kinds, c->nkinds, sizeof(*c->kinds), kind_cmp);
 	return rc;
+}
+
+/* What table_list says of table NAME; NULL when it says nothing. */
+static const struct table_kind *table_kind(struct ictx *c, const char *name)
+{
+	struct table_kind key = { name, false, false, false };
+
+	return bsearch(&key, c->kinds, c->nkinds, sizeof(key), kind_cmp);
 }
 
 /* The affinity SQLite gives declared type TYPE in table T. */
@@ -314,7 +390,8 @@ static int check_default(
 	return RETORT_OK;
 }
 
-/* Check column I of T against one row of table_xinfo. */
+/* Check column I of T against one row of table_xinfo; take its NOT
+ * NULL. */
 static int
 check_column(struct ictx *c, const retort_table *t, size_t i, sqlite3_stmt *st)
 {
@@ -329,10 +406,9 @@ check_column(struct ictx *c, const retort_table *t, size_t i, sqlite3_stmt *st)
 		return mismatch(
 			c, t->name, "affinity of column '%s' differs",
 			col->name);
-	if ((sqlite3_column_int(st, 3) != 0) != col->not_null)
-		return mismatch(
-			c, t->name, "NOT NULL of column '%s' differs",
-			col->name);
+	/* NOT NULL is SQLite's word: it adds it to the key columns of
+	 * WITHOUT ROWID and STRICT tables whether written or not */
+	((retort_column *)col)->not_null = sqlite3_column_int(st, 3) != 0;
 	if ((unsigned)sqlite3_column_int(st, 5) != col->pk)
 		return mismatch(
 			c, t->name, "primary key position of column '%s' is %d",
@@ -451,12 +527,20 @@ static int check_fks(struct ictx *c, retort_table *t)
 ** Give the key parts P[0..N) of table T the table's spelling of their
 ** column names and their effective collation: the one written, else the
 ** column's (what SQLite uses, so that writing it or not is no change).
+** *AMBIGUOUS is set when a part took its column's collation: "COLLATE
+** BINARY" and nothing look the same once parsed, and only SQLite can
+** tell them apart there.
 */
 static int canonical_parts(
-	struct ictx *c, const retort_table *t, retort_key_part *p, size_t n)
+	struct ictx *c,
+	const retort_table *t,
+	retort_key_part *p,
+	size_t n,
+	bool *ambiguous)
 {
 	size_t i;
 
+	*ambiguous = false;
 	for (i = 0; i < n; i++) {
 		const retort_column *col = column_of(t, p[i].column);
 
@@ -467,25 +551,241 @@ static int canonical_parts(
 				c, t->name, "a key names no column '%s'",
 				p[i].column);
 		p[i].column = col->name;
-		if (!p[i].collate)
-			p[i].collate = col->collate;
+		if (!p[i].collate && col->collate) {
+			p[i].collate = col->collate; /* the same pointer */
+			*ambiguous = true;
+		}
 	}
 	return RETORT_OK;
 }
 
-static int canonical_keys(struct ictx *c, retort_table *t)
+/* Set *OUT to the collation COLL as the model writes it, keeping *OUT's
+ * string when it is the same name. */
+static int take_collation(struct ictx *c, const char *coll, const char **out)
+{
+	if (*out && coll && !retort__strcasecmp(*out, coll))
+		return RETORT_OK;
+	return collation(
+		c, coll ? coll : "BINARY", coll ? strlen(coll) : 6, out);
+}
+
+/* True when SQL holds the word BINARY (bare or quoted) anywhere. */
+static bool mentions_binary(const char *sql)
+{
+	retort_token tok;
+	size_t n = strlen(sql), len;
+
+	for (; n > 0; sql += len, n -= len) {
+		len = retort__sql_token(sql, n, &tok);
+		if ((tok.type == RETORT_TK_WORD && tok.n == 6) ||
+		    ((tok.type == RETORT_TK_QUOTED ||
+		      tok.type == RETORT_TK_STRING) &&
+		     tok.n == 8))
+			if (!retort__strncasecmp(
+				    tok.z + (tok.n == 8), "BINARY", 6))
+				return true;
+	}
+	return false;
+}
+
+/* A copy of the array ARR (N elements of SIZE bytes) with room for CAP,
+ * in the scratch arena; NULL when out of memory. */
+static void *
+grow_scratch(struct ictx *c, void *arr, size_t n, size_t cap, size_t size)
+{
+	void *p = retort__arena_alloc(&c->scratch, cap * size);
+
+	if (p && n)
+		memcpy(p, arr, n * size);
+	return p;
+}
+
+/* The key of an automatic (UNIQUE or PRIMARY KEY) index. */
+struct auto_key {
+	size_t n;          /* key columns */
+	int *cid;          /* their column numbers */
+	const char **coll; /* their collations, as SQLite gives them */
+};
+
+/* Read the key of automatic index NAME into K (arrays in scratch). */
+static int read_auto_key(struct ictx *c, const char *name, struct auto_key *k)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = true;
+	size_t cap = 0;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = pragma(c, "index_xinfo", name, &st)) < 0)
+		return rc;
+	while ((rc = step(c, st, &row)) == RETORT_OK && row) {
+		if (!sqlite3_column_int(st, 5))
+			continue;
+		if (k->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			k->cid =
+				grow_scratch(c, k->cid, k->n, cap, sizeof(int));
+			k->coll = grow_scratch(
+				c, (void *)k->coll, k->n, cap, sizeof(char *));
+			if (!k->cid || !k->coll) {
+				rc = oom(c);
+				break;
+			}
+		}
+		k->cid[k->n] = sqlite3_column_int(st, 1);
+		k->coll[k->n] =
+			retort__arena_strdup(&c->scratch, col_text(st, 4));
+		if (!k->coll[k->n++]) {
+			rc = oom(c);
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Append NAME (copied into the scratch arena) to *NAMES (*N of *CAP). */
+static int push_name(
+	struct ictx *c,
+	const char ***names,
+	size_t *n,
+	size_t *cap,
+	const char *name)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*names = grow_scratch(
+			c, (void *)*names, *n, *cap, sizeof(**names));
+		if (!*names)
+			return oom(c);
+	}
+	(*names)[*n] = retort__arena_strdup(&c->scratch, name);
+	if (!(*names)[(*n)++])
+		return oom(c);
+	return RETORT_OK;
+}
+
+/* Read the keys of T's automatic indexes into *KEYS, *N (scratch). */
+static int read_auto_keys(
+	struct ictx *c,
+	const retort_table *t,
+	struct auto_key **keys,
+	size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	const char **names = NULL;
+	bool row = true;
+	size_t i, cap = 0;
+	int rc;
+
+	*keys = NULL;
+	*n = 0;
+	if ((rc = pragma(c, "index_list", t->name, &st)) < 0)
+		return rc;
+	while ((rc = step(c, st, &row)) == RETORT_OK && row) {
+		const char *origin = col_text(st, 3);
+
+		if (origin && strcmp(origin, "c") && col_text(st, 1) &&
+		    (rc = push_name(c, &names, n, &cap, col_text(st, 1))) < 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc == RETORT_OK && *n) {
+		*keys = retort__arena_alloc(&c->scratch, *n * sizeof(**keys));
+		if (!*keys)
+			rc = oom(c);
+	}
+	for (i = 0; rc == RETORT_OK && i < *n; i++)
+		rc = read_auto_key(c, names[i], &(*keys)[i]);
+	return rc;
+}
+
+/* True when automatic key K is on the columns of parts P[0..N). */
+static bool key_matches(
+	const retort_table *t,
+	const struct auto_key *k,
+	const retort_key_part *p,
+	size_t n)
 {
 	size_t i;
+
+	if (k->n != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (k->cid[i] < 0 || (size_t)k->cid[i] >= t->ncolumns ||
+		    t->columns[k->cid[i]].name != p[i].column)
+			return false;
+	return true;
+}
+
+/* Settle the collations parts P[0..N) took from their columns with the
+ * automatic index that SQLite made for the constraint. */
+static int settle_parts(
+	struct ictx *c,
+	const retort_table *t,
+	retort_key_part *p,
+	size_t n,
+	const struct auto_key *keys,
+	size_t nkeys)
+{
+	const struct auto_key *found = NULL;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < nkeys; i++) {
+		if (!key_matches(t, &keys[i], p, n))
+			continue;
+		for (j = 0; found && j < n; j++)
+			if (retort__strcasecmp(found->coll[j], keys[i].coll[j]))
+				return mismatch(
+					c, t->name,
+					"cannot tell the collation of a key on '%s'",
+					p[j].column);
+		found = &keys[i];
+	}
+	for (j = 0; found && j < n; j++) {
+		const retort_column *col =
+			retort_table_find_column(t, p[j].column);
+
+		if (p[j].collate && p[j].collate == col->collate &&
+		    (rc = take_collation(c, found->coll[j], &p[j].collate)) < 0)
+			return rc;
+	}
+	return RETORT_OK;
+}
+
+/* Canonical key parts for T's PRIMARY KEY and UNIQUE constraints (see
+ * canonical_parts()); where the CREATE text SQL says BINARY somewhere,
+ * the automatic indexes settle the ambiguous collations. */
+static int canonical_keys(struct ictx *c, retort_table *t, const char *sql)
+{
+	struct auto_key *keys = NULL;
+	size_t i, nkeys = 0;
+	bool amb, any = false;
 	int rc = RETORT_OK;
 
 	if (t->primary_key)
 		rc = canonical_parts(
 			c, t, (retort_key_part *)t->primary_key->parts,
-			t->primary_key->nparts);
-	for (i = 0; rc == RETORT_OK && i < t->nuniques; i++)
+			t->primary_key->nparts, &any);
+	for (i = 0; rc == RETORT_OK && i < t->nuniques; i++) {
 		rc = canonical_parts(
 			c, t, (retort_key_part *)t->uniques[i].parts,
-			t->uniques[i].nparts);
+			t->uniques[i].nparts, &amb);
+		any = any || amb;
+	}
+	if (rc < 0 || !any || !mentions_binary(sql))
+		return rc;
+	if ((rc = read_auto_keys(c, t, &keys, &nkeys)) < 0)
+		return rc;
+	if (t->primary_key)
+		rc = settle_parts(
+			c, t, (retort_key_part *)t->primary_key->parts,
+			t->primary_key->nparts, keys, nkeys);
+	for (i = 0; rc == RETORT_OK && i < t->nuniques; i++)
+		rc = settle_parts(
+			c, t, (retort_key_part *)t->uniques[i].parts,
+			t->uniques[i].nparts, keys, nkeys);
 	return rc;
 }
 
@@ -494,24 +794,21 @@ static int canonical_keys(struct ictx *c, retort_table *t)
 static int add_table(struct ictx *c, const char *name, const char *sql)
 {
 	retort_error e = RETORT_ERROR_INIT;
-	struct table_kind k;
+	const struct table_kind *k = table_kind(c, name);
 	retort_table t, *slot;
 	int rc;
 
-	if ((rc = table_kind(c, name, &k)) < 0)
-		return rc;
-	if (k.shadow || is_shadow_by_name(c, name))
+	if ((k && k->shadow) || is_shadow_by_name(c, name))
 		return RETORT_OK;
 	if (retort__ddl_parse_table(&t, &c->s->arena, sql, c->what, &e))
 		return parse_error(c, "table", name, &e);
 	if (strcmp(t.name, name))
 		return mismatch(
 			c, name, "the CREATE TABLE text names '%s'", t.name);
-	if (k.known &&
-	    (k.without_rowid != t.without_rowid || k.strict != t.strict))
+	if (k && (k->without_rowid != t.without_rowid || k->strict != t.strict))
 		return mismatch(c, name, "WITHOUT ROWID or STRICT differs");
 	if ((rc = check_columns(c, &t)) < 0 || (rc = check_fks(c, &t)) < 0 ||
-	    (rc = canonical_keys(c, &t)) < 0)
+	    (rc = canonical_keys(c, &t, sql)) < 0)
 		return rc;
 	slot = retort_schema__add_table(c->s);
 	if (!slot)
@@ -674,35 +971,111 @@ static retort_table *find_table(const struct ictx *c, const char *name)
 	return r && r->kind == 't' ? &c->s->tables[r->i] : NULL;
 }
 
-/* Upper-case collation name COLL as a string that lives as long as the
- * schema; NULL for BINARY. */
-static int effective_collation(
-	struct ictx *c,
-	const char *coll,
-	const retort_key_part *p,
-	const char **out)
+/* Read up to MAX significant tokens of Z into TOK; the count, or MAX + 1
+ * when there are more. */
+static size_t tokens(const char *z, retort_token *tok, size_t max)
 {
-	char *u;
-	size_t i;
+	size_t n = strlen(z), k = 0;
 
-	*out = NULL;
-	if (!coll || !retort__strcasecmp(coll, "BINARY"))
-		return RETORT_OK;
-	if (p->collate && !retort__strcasecmp(coll, p->collate)) {
-		*out = p->collate;
-		return RETORT_OK;
+	while (n > 0 && k <= max) {
+		retort_token t;
+		size_t len = retort__sql_token(z, n, &t);
+
+		if (t.type != RETORT_TK_SPACE && t.type != RETORT_TK_COMMENT) {
+			if (k == max)
+				return max + 1;
+			tok[k++] = t;
+		}
+		z += len;
+		n -= len;
 	}
-	u = retort__arena_strdup(&c->s->arena, coll);
-	if (!u)
+	return k;
+}
+
+static bool is_tok(const retort_token *t, const char *s)
+{
+	return t->n == strlen(s) && !retort__strncasecmp(t->z, s, t->n);
+}
+
+/* True when TOK[0..N) is "(" ... ")" with the first parenthesis closed
+ * by the last. */
+static bool wrapped(const retort_token *tok, size_t n)
+{
+	size_t i;
+	int depth = 0;
+
+	if (n < 2 || !is_tok(&tok[0], "(") || !is_tok(&tok[n - 1], ")"))
+		return false;
+	for (i = 0; i < n - 1; i++) {
+		depth += is_tok(&tok[i], "(") - is_tok(&tok[i], ")");
+		if (depth == 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+** SQLite reads an index term "(a)" or "(a COLLATE x)" as the column a,
+** not as an expression: make part P that column of T, so that the
+** parentheses make no difference.
+*/
+static int
+unwrap_column(struct ictx *c, const retort_table *t, retort_key_part *p)
+{
+	retort_token tok[9], *x;
+	retort_buf name = RETORT_BUF_INIT;
+	const retort_column *col;
+	size_t n = tokens(p->expr, tok, 8), skip = 0, m;
+
+	if (n > 8)
+		return RETORT_OK;
+	while (n - 2 * skip >= 2 && wrapped(tok + skip, n - 2 * skip))
+		skip++;
+	m = n - 2 * skip;
+	x = tok + skip;
+	if (!skip || (m != 1 && (m != 3 || !is_tok(&x[1], "COLLATE"))) ||
+	    (x[0].type != RETORT_TK_WORD && x[0].type != RETORT_TK_QUOTED))
+		return RETORT_OK;
+	retort__sql_unquote(&name, &x[0]);
+	if (retort_buf_oom(&name))
 		return oom(c);
-	for (i = 0; u[i]; i++)
-		if (u[i] >= 'a' && u[i] <= 'z')
-			u[i] -= 32;
-	*out = u;
+	col = retort_table_find_column(t, name.ptr);
+	retort_buf_dispose(&name);
+	if (!col)
+		return RETORT_OK; /* SQLite would not have taken it */
+	p->column = col->name;
+	p->expr = NULL;
+	if (m == 3) {
+		retort__sql_unquote(&name, &x[2]);
+		if (retort_buf_oom(&name))
+			return oom(c);
+		m = (size_t)collation(c, name.ptr, name.size, &p->collate);
+		retort_buf_dispose(&name);
+		return (int)m;
+	}
 	return RETORT_OK;
 }
 
-/* Check one key row of index_xinfo against part P of index IX on T. */
+/* Give index IX on T the parts SQLite sees (see unwrap_column() and
+ * canonical_parts()); *AMBIGUOUS as there. */
+static int canonical_index(
+	struct ictx *c,
+	const retort_table *t,
+	retort_index *ix,
+	bool *ambiguous)
+{
+	retort_key_part *parts = (retort_key_part *)ix->parts;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ix->nparts; i++)
+		if (parts[i].expr && (rc = unwrap_column(c, t, &parts[i])) < 0)
+			return rc;
+	return canonical_parts(c, t, parts, ix->nparts, ambiguous);
+}
+
+/* Check one key row of index_xinfo against part P of index IX on T,
+ * and take its collation. */
 static int check_index_part(
 	struct ictx *c,
 	const retort_table *t,
@@ -711,30 +1084,21 @@ static int check_index_part(
 	sqlite3_stmt *st)
 {
 	int cid = sqlite3_column_int(st, 1);
-	bool desc = sqlite3_column_int(st, 3) != 0;
 
-	if (cid >= 0 && (size_t)cid < t->ncolumns) {
-		/* "(a)" is the column a to SQLite */
-		if (p->column &&
-		    retort__strcasecmp(p->column, t->columns[cid].name))
-			return mismatch(
-				c, t->name, "index '%s' column %s differs",
-				ix->name, p->column);
-		p->column = t->columns[cid].name;
-		p->expr = NULL;
-	} else if (cid != -2 || p->column) {
+	if (cid >= 0 ? (size_t)cid >= t->ncolumns ||
+			       p->column != t->columns[cid].name
+		     : cid != -2 || !p->expr)
 		return mismatch(
-			c, t->name, "index '%s' has an unexpected part",
-			ix->name);
-	}
-	if (desc != p->desc)
+			c, t->name, "index '%s' part %d differs", ix->name,
+			sqlite3_column_int(st, 0) + 1);
+	if ((sqlite3_column_int(st, 3) != 0) != p->desc)
 		return mismatch(
 			c, t->name, "index '%s' ASC/DESC differs", ix->name);
-	return effective_collation(c, col_text(st, 4), p, &p->collate);
+	return take_collation(c, col_text(st, 4), &p->collate);
 }
 
 /* Compare index IX of T with PRAGMA index_xinfo, the authority on the
- * indexed columns, their order and their collations. */
+ * indexed columns, their order and their collations (taken from it). */
 static int check_index(struct ictx *c, const retort_table *t, retort_index *ix)
 {
 	sqlite3_stmt *st = NULL;
@@ -770,14 +1134,9 @@ static int check_index(struct ictx *c, const retort_table *t, retort_index *ix)
  * a bug otherwise. */
 static int unattached_index(struct ictx *c, const retort_index *ix)
 {
-	struct table_kind k;
-	int rc;
+	const struct table_kind *k = table_kind(c, ix->table);
 
-	if (is_shadow_by_name(c, ix->table))
-		return RETORT_OK;
-	if ((rc = table_kind(c, ix->table, &k)) < 0)
-		return rc;
-	if (k.shadow)
+	if (is_shadow_by_name(c, ix->table) || (k && k->shadow))
 		return RETORT_OK;
 	return mismatch(
 		c, ix->table, "index '%s' is on a table that was not read",
@@ -789,6 +1148,7 @@ static int unattached_index(struct ictx *c, const retort_index *ix)
 static int attach_indexes(struct ictx *c)
 {
 	size_t i, *counts = NULL;
+	bool ambiguous = false;
 	int rc = RETORT_OK;
 
 	counts = retort__calloc(c->s->ntables + 1, sizeof(*counts));
@@ -803,7 +1163,9 @@ static int attach_indexes(struct ictx *c)
 			continue;
 		}
 		c->ixs[i].ix.table = t->name;
-		rc = check_index(c, t, &c->ixs[i].ix);
+		rc = canonical_index(c, t, &c->ixs[i].ix, &ambiguous);
+		if (rc == RETORT_OK && (c->verify || ambiguous))
+			rc = check_index(c, t, &c->ixs[i].ix);
 		t->nindexes++;
 	}
 	for (i = 0; i < c->s->ntables && rc == RETORT_OK; i++) {
@@ -869,12 +1231,33 @@ static void canonical_references(struct ictx *c)
 
 /* ------------------------------------------------------------------ */
 
+/* Decide whether to verify (see RETORT_INTROSPECT_VERIFY_MAX). */
+static int count_objects(struct ictx *c)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+	int rc;
+
+	rc = sqlite3_prepare_v2(
+		c->db, "SELECT count(*) FROM main.sqlite_master", -1, &st,
+		NULL);
+	if (rc != SQLITE_OK)
+		return db_error(c, rc);
+	rc = step(c, st, &row);
+	c->verify = row &&
+		    sqlite3_column_int64(st, 0) <= RETORT_INTROSPECT_VERIFY_MAX;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int introspect(struct ictx *c)
 {
 	int rc;
 
-	if ((rc = load_vtabs(c)) < 0 || (rc = load_objects(c)) < 0 ||
-	    (rc = index_names(c)) < 0 || (rc = attach_indexes(c)) < 0)
+	if ((rc = count_objects(c)) < 0 || (rc = load_vtabs(c)) < 0 ||
+	    ((c->verify || c->s->nvtabs) && (rc = load_kinds(c)) < 0) ||
+	    (rc = load_objects(c)) < 0 || (rc = index_names(c)) < 0 ||
+	    (rc = attach_indexes(c)) < 0)
 		return rc;
 	canonical_references(c);
 	return retort_schema__finish(c->s, c->what, c->err);
@@ -911,6 +1294,8 @@ int retort__introspect(
 	retort_buf_dispose(&c.q);
 	retort__free(c.ixs);
 	retort__free(c.names);
+	retort__free(c.kinds);
+	retort__arena_dispose(&c.scratch);
 	if (rc < 0) {
 		retort_schema_free(c.s);
 		return rc;

@@ -121,8 +121,8 @@ static void harden_reader(sqlite3 *db, int busy_timeout_ms)
 {
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, busy_timeout_ms);
+	/* only PRAGMAs run on it: no view is queried, no trigger fires */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 }
 
 /* "file:PATH?mode=ro" with PATH percent-encoded where URIs need it. */

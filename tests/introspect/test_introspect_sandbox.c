@@ -67,7 +67,6 @@ Test(introspect_sandbox, is_hardened)
 {
 	cr_expect_eq(db_config(SQLITE_DBCONFIG_DEFENSIVE), 1);
 	cr_expect_eq(db_config(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION), 0);
-	cr_expect_eq(db_config(SQLITE_DBCONFIG_TRUSTED_SCHEMA), 0);
 	cr_expect_str_eq(sqlite3_db_filename(db, "main"), "");
 }
 
