@@ -547,6 +547,15 @@ static void put_name(retort_buf *out, const char *name, size_t n, bool fold)
 	retort_buf_putc(out, '"');
 }
 
+/* TRUE and FALSE: not in SQLite's keyword list, but literals whose
+ * letter case is cosmetic (a column of that name matches in any case). */
+static bool is_bool_word(const retort_token *t)
+{
+	return t->type == RETORT_TK_WORD &&
+	       ((t->n == 4 && !retort__strncasecmp(t->z, "true", 4)) ||
+		(t->n == 5 && !retort__strncasecmp(t->z, "false", 5)));
+}
+
 static void put_token(retort_buf *out, const retort_token *t, bool fold)
 {
 	retort_buf name = RETORT_BUF_INIT;
@@ -554,7 +563,7 @@ static void put_token(retort_buf *out, const retort_token *t, bool fold)
 
 	switch (t->type) {
 	case RETORT_TK_WORD:
-		if (is_keyword_token(t) || fold) {
+		if (is_keyword_token(t) || is_bool_word(t) || fold) {
 			for (i = 0; i < t->n; i++) {
 				int c = (unsigned char)t->z[i];
 

@@ -102,6 +102,25 @@ typedef enum retort_column_change {
 	RETORT_CHANGE_NOT_NULL_ON = 1u << 5 /* NOT NULL's ON CONFLICT clause */
 } retort_column_change;
 
+/** What changed in a RETORT_OP_ALTER_PRIMARY_KEY (bit flags). */
+typedef enum retort_pk_change {
+	RETORT_PK_CHANGE_COLUMNS = 1u << 0,       /* key columns, their order,
+						     DESC or COLLATE; or a key
+						     added or dropped */
+	RETORT_PK_CHANGE_CONFLICT = 1u << 1,      /* ON CONFLICT clause */
+	RETORT_PK_CHANGE_AUTOINCREMENT = 1u << 2, /* AUTOINCREMENT */
+	RETORT_PK_CHANGE_ROWID_ALIAS = 1u << 3,   /* INTEGER PRIMARY KEY (an
+						     alias of the rowid) or
+						     not: INT PRIMARY KEY */
+	RETORT_PK_CHANGE_NAME = 1u << 4           /* CONSTRAINT name */
+} retort_pk_change;
+
+/** What changed in a RETORT_OP_ALTER_TABLE_OPTIONS (bit flags). */
+typedef enum retort_table_change {
+	RETORT_TABLE_CHANGE_WITHOUT_ROWID = 1u << 0, /* WITHOUT ROWID */
+	RETORT_TABLE_CHANGE_STRICT = 1u << 1         /* STRICT */
+} retort_table_change;
+
 /** Whether applying an operation can lose or refuse existing data. */
 typedef enum retort_safety {
 	RETORT_SAFE = 0,   /* keeps every row and value */
@@ -121,15 +140,32 @@ typedef struct retort_op_side {
 	const retort_virtual_table *virtual_table; /* for virtual table ops */
 } retort_op_side;
 
-/** One operation.  Records are borrowed from the two schemas. */
+/**
+ * One operation.  Records are borrowed from the two schemas.  Names are
+ * those the object has when the operation applies: operations ordered
+ * before a table's RENAME_TABLE (drops of its indexes and constraints)
+ * use its FROM name, later ones its TO name; DROP_COLUMN uses the FROM
+ * column name, the other column operations the TO one.  For operations
+ * inside a table that exists on both sides (columns, indexes,
+ * constraints, primary key, options, renames), from.table and to.table
+ * are both set; the sub-record (column, index, ...) only on the side
+ * that has it.  A new table's indexes are ADD_INDEX operations after its
+ * ADD_TABLE; a dropped table's indexes are DROP_INDEX before its
+ * DROP_TABLE, and its triggers DROP_TRIGGER.  For a new constraint
+ * without a name, name is what the naming convention calls it (the
+ * name the emitter should give it), or NULL.
+ */
 typedef struct retort_diff_op {
 	retort_op_kind kind;  /* what it does */
-	const char *object;   /* the table, view, trigger or vtab concerned,
-				 named as in TO (as in FROM for drops) */
+	const char *object;   /* the table (for column, index, constraint
+				 and table ops), view, trigger or vtab */
 	const char *name;     /* column, index or constraint name, or NULL */
-	retort_op_side from;  /* the FROM side (all NULL for additions) */
-	retort_op_side to;    /* the TO side (all NULL for drops) */
-	unsigned changes;     /* RETORT_OP_ALTER_COLUMN: retort_column_change */
+	retort_op_side from;  /* the FROM side (NULL records for additions) */
+	retort_op_side to;    /* the TO side (NULL records for drops) */
+	unsigned changes;     /* bit flags: retort_column_change for
+				 ALTER_COLUMN, retort_pk_change for
+				 ALTER_PRIMARY_KEY, retort_table_change for
+				 ALTER_TABLE_OPTIONS; else 0 */
 	retort_safety safety; /* safe or destructive */
 	const char *reason;   /* why destructive (or a warning), or NULL */
 	const char *rename_hint; /* for a drop/add that looks like a rename:
@@ -171,11 +207,13 @@ RETORT_API const char *retort_op_kind_name(retort_op_kind kind);
 
 /** What a naming-convention template is rendered for. */
 typedef struct retort_naming_subject {
-	const char *table;           /* the table */
-	const char *const *columns;  /* the constraint's columns, or NULL */
-	size_t ncolumns;             /* count of columns */
-	const char *ref_table;       /* referred table (fk), or NULL */
-	const char *constraint_name; /* the constraint's own name, or NULL */
+	const char *table;              /* the table */
+	const char *const *columns;     /* the constraint's columns, or NULL */
+	size_t ncolumns;                /* count of columns */
+	const char *ref_table;          /* referred table (fk), or NULL */
+	const char *constraint_name;    /* the constraint's own name, or NULL */
+	const char *const *ref_columns; /* referred columns (fk), or NULL */
+	size_t nref_columns;            /* count of ref_columns */
 } retort_naming_subject;
 
 /**
@@ -190,6 +228,27 @@ RETORT_API int retort_naming_render(
 	retort_buf *out,
 	const char *name_template,
 	const retort_naming_subject *subject,
+	retort_error *err);
+
+/**
+ * Append the --rename argument that R stands for to OUT: "old=new" or
+ * "table.old=new", a name holding '.', '=' or '"' written in double
+ * quotes with inner quotes doubled (SPEC §8).
+ * @return RETORT_OK or RETORT_ENOMEM
+ */
+RETORT_API int retort_rename_format(retort_buf *out, const retort_rename *r);
+
+/**
+ * Parse a --rename argument ("old=new", "table.old=new", names in double
+ * quotes where they hold '.' or '=') into OUT.
+ * @param out     its strings point into STORAGE
+ * @param storage replaced by the names; keep it while OUT is used
+ * @return RETORT_OK; RETORT_EINVAL (err says why) for a malformed one
+ */
+RETORT_API int retort_rename_parse(
+	retort_rename *out,
+	retort_buf *storage,
+	const char *arg,
 	retort_error *err);
 
 /** Free DIFF and everything it owns.  NULL is a no-op. */

@@ -123,6 +123,9 @@ Test(libdiff_sqltok, normalize_whitespace_case_quotes)
 	EXPECT_NORM("datetime ( 'now' )", "datetime('now')");
 	EXPECT_NORM("x'ab'", "X'AB'");
 	EXPECT_NORM("\"true\"", "\"true\"");
+	EXPECT_NORM("a = true or b = False", "a = TRUE OR b = FALSE");
+	EXPECT_NORM("true - 1", "TRUE - 1");
+	EXPECT_NORM("trueish", "trueish");
 	EXPECT_NORM("t . \"c\"", "t.c");
 	EXPECT_NORM("a->>'$.x'", "a ->> '$.x'");
 }
