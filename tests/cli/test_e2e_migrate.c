@@ -48,7 +48,7 @@ TestSuite(cli_migrate, .init = setup, .fini = teardown);
 static void in_project(run_result *r, const char *const *env, ...)
 {
 	const char *args[32];
-	run_options o = { NULL, 0, env, proj, NULL };
+	run_options o = { .env = env, .cwd = proj };
 	va_list ap;
 	size_t n = 0;
 

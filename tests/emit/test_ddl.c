@@ -7,6 +7,7 @@
 ** literals and expressions; a rebuild name; out of memory).
 */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -578,4 +579,57 @@ Test(emit_ddl, different_schemas_from_sql)
 		retort_buf_dispose(&b);
 	}
 	retort_schema_free(a);
+}
+
+/*
+** One corpus schema: read back from SQLite (s1), written as SQL, created
+** again and read back (s2): equal fingerprints and JSON; and s1's JSON
+** reads back to the same JSON.
+*/
+static void corpus_round_trip(const char *file)
+{
+	char path[1024];
+	char *sql, *j1, *j2, *j3;
+	retort_schema *s1, *s2, *s3 = NULL;
+	retort_error err = RETORT_ERROR_INIT;
+
+	snprintf(path, sizeof(path), "%s/%s", RETORT_CORPUS_DIR, file);
+	sql = json_test_read_file(path, NULL);
+	s1 = from_script(sql);
+	s2 = through_sqlite(s1);
+	j1 = to_json(s1);
+	j2 = to_json(s2);
+	cr_expect_str_eq(j1, j2, "%s", file);
+	cr_assert_eq(
+		retort_schema_from_json(&s3, j1, strlen(j1), file, &err),
+		RETORT_OK, "%s: %s", file, err.why);
+	j3 = to_json(s3);
+	cr_expect_str_eq(j1, j3, "%s", file);
+	free(j1);
+	free(j2);
+	free(j3);
+	free(sql);
+	retort_schema_free(s1);
+	retort_schema_free(s2);
+	retort_schema_free(s3);
+}
+
+Test(emit_ddl, corpus_round_trips)
+{
+	DIR *d = opendir(RETORT_CORPUS_DIR);
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert(d, "cannot open %s", RETORT_CORPUS_DIR);
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") ||
+		    strstr(e->d_name, ".data.sql"))
+			continue;
+		corpus_round_trip(e->d_name);
+		n++;
+	}
+	closedir(d);
+	cr_expect_geq(n, 25);
 }
