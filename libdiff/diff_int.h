@@ -151,8 +151,10 @@ int retort_diff__column_hints(
 	const size_t *adds,
 	size_t nadds);
 
-/* diff_safety.c: the safety class and reason of an entry */
-void retort_diff__classify(diff_ctx *c, diff_entry *e, bool new_table);
+/* diff_safety.c: the safety class and reason of an entry; HELD: the rows
+ * already satisfy what it adds (a new, empty table; a constraint that
+ * existed under another name or with other actions) */
+void retort_diff__classify(diff_ctx *c, diff_entry *e, bool held);
 
 /* diff_order.c: ranks and the final order */
 int retort_diff__order(diff_ctx *c);
