@@ -70,7 +70,8 @@ match_columns(diff_ctx *c, const diff_tpair *p, size_t *t2f, size_t *f2t)
 		idx[i].i = i;
 		f2t[i] = NONE;
 	}
-	qsort(idx, f->ncolumns, sizeof(*idx), named_cmp);
+	if (f->ncolumns > 1)
+		qsort(idx, f->ncolumns, sizeof(*idx), named_cmp);
 	for (i = 0; i < t->ncolumns; i++) {
 		const retort_rename *r = retort_diff__column_rename(
 			c, t->name, t->columns[i].name, true);
