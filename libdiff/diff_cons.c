@@ -56,10 +56,7 @@ static int put_parts(
 			retort_buf_printf(b, "(%s)\x1f", k);
 		}
 		put_folded(
-			b,
-			retort_diff__collate_eq(x->collate, NULL) ? ""
-								  : x->collate,
-			'\x1f');
+			b, retort_diff__part_collate(c->key_table, x), '\x1f');
 		retort_buf_printf(b, "%d\x1e", x->desc);
 	}
 	return RETORT_OK;
@@ -210,6 +207,7 @@ items(diff_ctx *c,
 		retort__arena_alloc(&c->scratch, (n + 1) * sizeof(*it));
 
 	*rc = it ? RETORT_OK : RETORT_ENOMEM;
+	c->key_table = t;
 	for (i = 0; it && i < n && *rc == RETORT_OK; i++) {
 		it[i].name = rec_name(arr + i * size);
 		*rc = cons_key(c, &it[i].key, kind, arr + i * size, from_t);
@@ -385,8 +383,11 @@ static int index_pair(
 	const char *kf, *kt;
 	int rc;
 
-	if ((rc = index_key(c, &kf, f, p->to->name)) < 0 ||
-	    (rc = index_key(c, &kt, t, NULL)) < 0)
+	c->key_table = p->from;
+	if ((rc = index_key(c, &kf, f, p->to->name)) < 0)
+		return rc;
+	c->key_table = p->to;
+	if ((rc = index_key(c, &kt, t, NULL)) < 0)
 		return rc;
 	if (!strcmp(kf, kt))
 		return RETORT_OK;

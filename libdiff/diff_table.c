@@ -318,7 +318,9 @@ static bool pk_parts_eq(
 
 		if (retort__strcasecmp(xn, y->column ? y->column : "") ||
 		    x->desc != y->desc ||
-		    !retort_diff__collate_eq(x->collate, y->collate))
+		    retort__strcasecmp(
+			    retort_diff__part_collate(p->from, x),
+			    retort_diff__part_collate(p->to, y)))
 			return false;
 	}
 	return true;

@@ -601,3 +601,22 @@ Test(libdiff_diff_ops, kind_names_are_stable)
 		"alter_primary_key");
 	cr_expect_str_eq(retort_op_kind_name((retort_op_kind)999), "unknown");
 }
+
+Test(libdiff_diff_ops, column_collation_change_leaves_its_keys)
+{
+	expect_alter(
+		"CREATE TABLE t(c TEXT UNIQUE); CREATE INDEX ix ON t(c);",
+		"CREATE TABLE t(c TEXT COLLATE NOCASE UNIQUE);"
+		" CREATE INDEX ix ON t(c);",
+		RETORT_CHANGE_COLLATE);
+	EXPECT_EQUAL(
+		"CREATE TABLE t(c TEXT COLLATE NOCASE);"
+		" CREATE INDEX ix ON t(c COLLATE NOCASE);",
+		"CREATE TABLE t(c TEXT COLLATE NOCASE); CREATE INDEX ix ON t(c);",
+		NULL);
+	expect_index_change(
+		"CREATE TABLE t(c TEXT);"
+		" CREATE INDEX ix ON t(c);",
+		"CREATE TABLE t(c TEXT);"
+		" CREATE INDEX ix ON t(c COLLATE NOCASE);");
+}
