@@ -146,5 +146,20 @@ void cli_renames_dispose(cli_renames *r);
 /* The commands (one cli/cmd_<name>.c each). */
 int cmd_snapshot(cli_ctx *cli, int argc, char **argv);
 int cmd_diff(cli_ctx *cli, int argc, char **argv);
+int cmd_init(cli_ctx *cli, int argc, char **argv);
+int cmd_revision(cli_ctx *cli, int argc, char **argv);
+int cmd_upgrade(cli_ctx *cli, int argc, char **argv);
+int cmd_downgrade(cli_ctx *cli, int argc, char **argv);
+int cmd_current(cli_ctx *cli, int argc, char **argv);
+int cmd_heads(cli_ctx *cli, int argc, char **argv);
+int cmd_branches(cli_ctx *cli, int argc, char **argv);
+int cmd_history(cli_ctx *cli, int argc, char **argv);
+int cmd_show(cli_ctx *cli, int argc, char **argv);
+int cmd_stamp(cli_ctx *cli, int argc, char **argv);
+int cmd_merge(cli_ctx *cli, int argc, char **argv);
+
+/* The migrate options of the loaded configuration, with the progress
+ * display on a terminal (cli/cmd_upgrade.c). */
+void cli_migrate_options(const cli_ctx *cli, retort_migrate_options *out);
 
 #endif /* RETORT_CLI_H */

@@ -23,6 +23,26 @@ typedef struct cli_command {
 
 static const cli_command commands[] = {
 	{ "help", cmd_help, 0, "show help on retort or on a command" },
+	{ "init", cmd_init, 0,
+	  "create a project (retort.ini, schema.sql, migrations/)" },
+	{ "revision", cmd_revision, CLI_NEED_PROJECT,
+	  "write a new revision file" },
+	{ "upgrade", cmd_upgrade, CLI_NEED_PROJECT,
+	  "apply revisions up to a target (default head)" },
+	{ "downgrade", cmd_downgrade, CLI_NEED_PROJECT,
+	  "undo revisions down to a target" },
+	{ "current", cmd_current, CLI_NEED_PROJECT | CLI_NEED_DB,
+	  "show the database's revision(s)" },
+	{ "heads", cmd_heads, CLI_NEED_PROJECT, "show the head revisions" },
+	{ "branches", cmd_branches, CLI_NEED_PROJECT,
+	  "show the branch points" },
+	{ "history", cmd_history, CLI_NEED_PROJECT,
+	  "list the revisions, newest first" },
+	{ "show", cmd_show, CLI_NEED_PROJECT, "show a revision in full" },
+	{ "stamp", cmd_stamp, CLI_NEED_PROJECT | CLI_NEED_DB,
+	  "set the database's revision without running SQL" },
+	{ "merge", cmd_merge, CLI_NEED_PROJECT,
+	  "write a revision that joins heads" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -9,6 +9,7 @@
 #include "retort/config.h"
 #include "retort/diff.h"
 #include "retort/emit.h"
+#include "retort/migrate.h"
 #include "retort/schema.h"
 
 #endif /* RETORT_H */

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,34 +218,43 @@ static void apply_affinity(struct value *v, retort_affinity aff)
 	}
 }
 
+/* True when the text S reads back as R, sign of zero included. */
+static bool round_trips(const char *s, double r)
+{
+	double back = strtod(s, NULL);
+
+	return back == r && signbit(back) == signbit(r);
+}
+
 /*
-** Print the real R into OUT as SQLite prints it ("%!.15g"), or with 17
-** digits when 15 do not give R back; false when neither does (or R is
-** not finite).
+** Print the real R into OUT as SQLite prints it ("%!.15g"), or with the
+** 17 significant digits that always give R back when 15 do not (C's
+** correctly rounded printf, with ".0" so that it stays a real); false
+** when R is not finite.
 */
 static bool put_real(retort_buf *out, double r)
 {
-	static const char *const fmts[] = { "%!.15g", "%!.17g" };
-	size_t i;
+	char buf[48], *s;
+	bool same;
 
 	if (!isfinite(r))
 		return false;
-	for (i = 0; i < 2; i++) {
-		char *s = sqlite3_mprintf(fmts[i], r);
-		bool same = s && strtod(s, NULL) == r &&
-			    signbit(strtod(s, NULL)) == signbit(r);
-
-		if (same)
-			retort_buf_puts(out, s);
-		sqlite3_free(s);
-		if (same)
-			return true;
-		if (!s) {
-			out->oom = true;
-			return true;
-		}
+	s = sqlite3_mprintf("%!.15g", r);
+	if (!s) {
+		out->oom = true;
+		return true;
 	}
-	return false;
+	same = round_trips(s, r);
+	if (same)
+		retort_buf_puts(out, s);
+	sqlite3_free(s);
+	if (same)
+		return true;
+	snprintf(buf, sizeof(buf), "%.17g", r);
+	if (!strpbrk(buf, ".e"))
+		strcat(buf, ".0");
+	retort_buf_puts(out, buf);
+	return true;
 }
 
 /* Write V as SQL into OUT; false when it cannot be written exactly. */

@@ -65,6 +65,8 @@ bool retort_ddl__expect_punct(ddl_parser *p, const char *c);
 /* True when the current token can be a name (SQLite's nm): a quoted
  * identifier, a string, or a word that is not a reserved keyword. */
 bool retort_ddl__at_name(const ddl_parser *p);
+/* The same test for any token T. */
+bool retort_ddl__is_name(const retort_token *t);
 /* True when the current token is a word SQLite may use as an identifier
  * where a keyword would also fit (parse.y's %fallback ID list). */
 bool retort_ddl__is_fallback(const retort_token *t);

@@ -217,8 +217,11 @@ bool retort_ddl__expect_punct(ddl_parser *p, const char *c)
 
 bool retort_ddl__at_name(const ddl_parser *p)
 {
-	const retort_token *t = &p->tok;
+	return retort_ddl__is_name(&p->tok);
+}
 
+bool retort_ddl__is_name(const retort_token *t)
+{
 	if (t->type == RETORT_TK_QUOTED || t->type == RETORT_TK_STRING)
 		return true;
 	if (t->type != RETORT_TK_WORD)
@@ -516,9 +519,7 @@ static bool key_part(ddl_parser *p, retort_key_part *kp, bool autoinc)
 		kp->desc = true;
 	else
 		retort_ddl__accept_kw(p, "ASC");
-	if (t.ntok == 1 && (t.first.type == RETORT_TK_WORD ||
-			    t.first.type == RETORT_TK_QUOTED ||
-			    t.first.type == RETORT_TK_STRING)) {
+	if (t.ntok == 1 && retort_ddl__is_name(&t.first)) {
 		retort_buf buf = RETORT_BUF_INIT;
 
 		retort__sql_unquote(&buf, &t.first);

@@ -406,17 +406,16 @@ static void column_def(struct tb *b)
 			retort_ddl__group(p, &a, &e);
 		col->type = retort_ddl__upper(p, start, p->prev_end);
 	}
+	/* As in SQLite, a CONSTRAINT name holds for every constraint after
+	 * it until the next name, column or comma between table
+	 * constraints ("CONSTRAINT c" alone is valid too). */
+	b->cname = NULL;
 	for (;;) {
-		b->cname = NULL;
 		if (retort_ddl__accept_kw(p, "CONSTRAINT"))
 			b->cname = retort_ddl__name(p);
-		if (!col_constraint(b, col)) {
-			if (b->cname)
-				retort_ddl__syntax(p);
+		else if (!col_constraint(b, col))
 			break;
-		}
 	}
-	b->cname = NULL;
 }
 
 /* PRIMARY KEY (...) [AUTOINCREMENT inside] [conflict]. */
@@ -465,10 +464,9 @@ static void table_constraint(struct tb *b)
 	retort_key_part *parts = NULL;
 	size_t n = 0;
 
-	b->cname = NULL;
-	if (retort_ddl__accept_kw(p, "CONSTRAINT"))
+	if (retort_ddl__accept_kw(p, "CONSTRAINT")) {
 		b->cname = retort_ddl__name(p);
-	if (retort_ddl__accept_kw(p, "PRIMARY")) {
+	} else if (retort_ddl__accept_kw(p, "PRIMARY")) {
 		table_pk(b);
 	} else if (retort_ddl__accept_kw(p, "UNIQUE")) {
 		retort_ddl__expect_punct(p, "(");
@@ -483,7 +481,6 @@ static void table_constraint(struct tb *b)
 	} else {
 		retort_ddl__syntax(p);
 	}
-	b->cname = NULL;
 }
 
 /* The parenthesised list: columns, then table constraints (commas
@@ -500,7 +497,8 @@ static void element_list(struct tb *b)
 	} while (!p->rc && retort_ddl__accept_punct(p, ","));
 	while (!p->rc && !retort_ddl__is_punct(p, ")")) {
 		table_constraint(b);
-		retort_ddl__accept_punct(p, ",");
+		if (retort_ddl__accept_punct(p, ","))
+			b->cname = NULL; /* parse.y's tconscomma */
 	}
 	retort_ddl__expect_punct(p, ")");
 	if (!p->rc && !b->ncols)

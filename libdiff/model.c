@@ -86,6 +86,15 @@ const char *retort_schema__fold(retort_schema *s, const char *expr)
 	return key;
 }
 
+/* qsort() for N records at BASE; BASE may be NULL when N < 2 (qsort's
+ * arguments must not be NULL even for no records). */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* Names compare with ASCII case folded, then byte by byte, so that the
  * order is total and does not depend on input order. */
 static int name_cmp(const char *a, const char *b)
@@ -331,7 +340,7 @@ static int finish_table(
 {
 	int rc, k;
 
-	qsort((void *)t->indexes, t->nindexes, sizeof(retort_index), index_cmp);
+	sort((void *)t->indexes, t->nindexes, sizeof(retort_index), index_cmp);
 	for (k = 0; k < 3; k++)
 		if ((rc = sort_constraints(s, t, k)) < 0)
 			return retort_error_set(err, rc, what, "out of memory");
@@ -361,7 +370,7 @@ static int check_names(retort_schema *s, const char *what, retort_error *err)
 		names[k++] = s->views[i].name;
 	for (i = 0; i < s->nvtabs; i++)
 		names[k++] = s->vtabs[i].name;
-	qsort(names, k, sizeof(*names), name_ptr_cmp);
+	sort(names, k, sizeof(*names), name_ptr_cmp);
 	rc = check_unique_names(names, k, "object", what, err);
 	for (i = 0; rc == RETORT_OK && i < s->ntriggers; i++)
 		names[i] = s->triggers[i].name;
@@ -377,10 +386,10 @@ int retort_schema__finish(retort_schema *s, const char *what, retort_error *err)
 	size_t i;
 	int rc;
 
-	qsort(s->tables, s->ntables, sizeof(*s->tables), table_cmp);
-	qsort(s->views, s->nviews, sizeof(*s->views), view_cmp);
-	qsort(s->triggers, s->ntriggers, sizeof(*s->triggers), trigger_cmp);
-	qsort(s->vtabs, s->nvtabs, sizeof(*s->vtabs), vtab_cmp);
+	sort(s->tables, s->ntables, sizeof(*s->tables), table_cmp);
+	sort(s->views, s->nviews, sizeof(*s->views), view_cmp);
+	sort(s->triggers, s->ntriggers, sizeof(*s->triggers), trigger_cmp);
+	sort(s->vtabs, s->nvtabs, sizeof(*s->vtabs), vtab_cmp);
 	if ((rc = check_names(s, what, err)) < 0)
 		return rc;
 	for (i = 0; i < s->ntables; i++) {

@@ -20,6 +20,7 @@
 #include <ini.h>
 
 #include "alloc_int.h"
+#include "retort/migrate.h"
 
 /* Largest retort.ini read; anything bigger is not a configuration. */
 #ifndef RETORT_CONFIG_MAX_SIZE
@@ -602,11 +603,11 @@ static int fill_defaults(config_impl *cfg)
 	}
 	retort_buf_dispose(&b);
 	if (!c->file_template)
-		c->file_template = keep(cfg, "%(rev)s_%(slug)s");
+		c->file_template = keep(cfg, RETORT_DEFAULT_FILE_TEMPLATE);
 	if (!c->timezone)
 		c->timezone = keep(cfg, "UTC");
 	if (!c->version_table)
-		c->version_table = keep(cfg, "retort_version");
+		c->version_table = keep(cfg, RETORT_DEFAULT_VERSION_TABLE);
 	return c->script_location && c->file_template && c->timezone &&
 			       c->version_table
 		       ? RETORT_OK

@@ -37,8 +37,8 @@ typedef struct retort_config {
 					NULL when database is NULL */
 	const char *model;           /* the model's schema source, or NULL */
 	const char *file_template;   /* revision file name template, after
-					%% interpolation: "%(rev)s_%(slug)s"
-					by default */
+					%% interpolation; default
+					RETORT_DEFAULT_FILE_TEMPLATE */
 	const char *timezone;        /* Create Date's zone; default "UTC" */
 	retort_compare_type compare_type; /* default: DECLARED */
 	int compare_server_default;       /* default: 1 */

@@ -286,3 +286,15 @@ Test(introspect_ddl_other_errors, each_statement)
 		err.why, "unexpected end of input in CREATE VIRTUAL TABLE");
 	cr_expect_null(vt.sql);
 }
+
+Test(introspect_ddl_index, reserved_word_term_is_an_expression)
+{
+	retort_index ix = index_of("CREATE INDEX i ON t(NULL, \"null\", "
+				   "abort)");
+
+	cr_assert_eq(ix.nparts, 3);
+	cr_expect_null(ix.parts[0].column);
+	EXPECT_STR(ix.parts[0].expr, "NULL");
+	EXPECT_STR(ix.parts[1].column, "null");
+	EXPECT_STR(ix.parts[2].column, "abort");
+}

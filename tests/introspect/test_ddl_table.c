@@ -441,6 +441,50 @@ Test(introspect_ddl_table, foreign_key_forms)
 	cr_expect_not(fk[4].deferred, "DEFERRABLE alone is immediate");
 }
 
+/* The CHECK constraint names SQLite reports ("CHECK constraint failed:
+ * NAME") for each row of SQL that violates them in order. */
+static void
+expect_check_names(const char *sql, const char *const *names, size_t n)
+{
+	retort_table t = parse(sql);
+	size_t i;
+
+	cr_assert_eq(t.nchecks, n, "%s", sql);
+	for (i = 0; i < n; i++)
+		cr_expect(
+			same_str(t.checks[i].name, names[i]),
+			"%s: check %zu named %s, want %s", sql, i,
+			str(t.checks[i].name), str(names[i]));
+}
+
+Test(introspect_ddl_table, constraint_names_hold_as_in_sqlite)
+{
+	static const char *const c3[] = { "c3", "c3" };
+	static const char *const x[] = { "x", "x" };
+	static const char *const c4[] = { "c4" };
+	static const char *const none[] = { NULL };
+	static const char *const y[] = { NULL, "y" };
+
+	/* verified with sqlite3 3.40.1: inserting a violating row names
+	 * these constraints in its error message */
+	expect_check_names(
+		"CREATE TABLE t(a CONSTRAINT c3 CHECK(a>1) "
+		"CHECK(a>2))",
+		c3, 2);
+	expect_check_names(
+		"CREATE TABLE t(a, CONSTRAINT x CHECK(a>1) "
+		"CHECK(a>2))",
+		x, 2);
+	expect_check_names(
+		"CREATE TABLE t(a CONSTRAINT c4, CHECK(a>1))", c4, 1);
+	expect_check_names(
+		"CREATE TABLE t(a CONSTRAINT c, b CHECK(b>1))", none, 1);
+	expect_check_names(
+		"CREATE TABLE t(a, CONSTRAINT x, CHECK(a>1) "
+		"CONSTRAINT y CHECK(a>2))",
+		y, 2);
+}
+
 Test(introspect_ddl_table, table_constraints_without_commas)
 {
 	retort_table t = parse(
@@ -628,7 +672,7 @@ Test(introspect_ddl_table_errors, unexpected_tokens)
 		"CREATE TABLE t(a INT NOT 5)",
 		"near \"5\": syntax error in CREATE TABLE");
 	EXPECT_WHY(
-		"CREATE TABLE t(a INT CONSTRAINT c)",
+		"CREATE TABLE t(a INT CONSTRAINT)",
 		"near \")\": syntax error in CREATE TABLE");
 	EXPECT_WHY(
 		"CREATE TABLE t(a INT PRIMARY KEY, b PRIMARY KEY)",

@@ -17,7 +17,7 @@ static void add_order(retort_schema *s)
 		{ "id", "INTEGER", RETORT_AFFINITY_INTEGER, false,
 		  RETORT_CONFLICT_DEFAULT, NULL, NULL, 0, RETORT_GENERATED_NONE,
 		  NULL },
-		{ "a b", "varchar(20)", RETORT_AFFINITY_TEXT, true,
+		{ "a b", "VARCHAR(20)", RETORT_AFFINITY_TEXT, true,
 		  RETORT_CONFLICT_REPLACE, "'x'", "NOCASE", 0,
 		  RETORT_GENERATED_NONE, NULL },
 		{ "we\"ird", "REAL", RETORT_AFFINITY_REAL, false,
@@ -45,7 +45,7 @@ static void add_order(retort_schema *s)
 	static const retort_key_part uq2_parts[] = { { "we\"ird", NULL, NULL,
 						       false } };
 	static const retort_key_part ix_parts[] = {
-		{ "a b", NULL, NULL, false },
+		{ "a b", NULL, "NOCASE", false },
 		{ NULL, "lower(\"we\"\"ird\")", "RTRIM", true },
 	};
 	static const char *const fk_cols[] = { "parent" };
@@ -106,7 +106,7 @@ static void add_parent_kv(retort_schema *s)
 		{ "k", "TEXT", RETORT_AFFINITY_TEXT, true,
 		  RETORT_CONFLICT_DEFAULT, NULL, NULL, 0, RETORT_GENERATED_NONE,
 		  NULL },
-		{ "v", "ANY", RETORT_AFFINITY_BLOB, false,
+		{ "v", "ANY", RETORT_AFFINITY_BLOB, true,
 		  RETORT_CONFLICT_DEFAULT, "CURRENT_TIMESTAMP", NULL, 0,
 		  RETORT_GENERATED_NONE, NULL },
 	};

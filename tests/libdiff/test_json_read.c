@@ -512,10 +512,10 @@ Test(libdiff_json_read, sql_that_cannot_be_pasted)
 		"tables[1].columns[1].default: is empty or "
 		"incomplete");
 	expect_edit_error(
-		"\"varchar(20)\"", "\"INTEGER PRIMARY KEY\"",
+		"\"VARCHAR(20)\"", "\"INTEGER PRIMARY KEY\"",
 		"tables[1].columns[1].type: is not a type name");
 	expect_edit_error(
-		"\"varchar(20)\"", "\"INT, x\"",
+		"\"VARCHAR(20)\"", "\"INT, x\"",
 		"tables[1].columns[1].type: is not a type name");
 	expect_edit_error(
 		"CREATE VIEW v AS", "CREATE VIEW w AS",

@@ -53,7 +53,9 @@ Test(migrations_config, defaults_without_keys)
 	cr_expect_null(cfg->database);
 	cr_expect_null(cfg->database_origin);
 	cr_expect_null(cfg->model);
-	cr_expect_str_eq(cfg->file_template, "%(rev)s_%(slug)s");
+	cr_expect_str_eq(
+		cfg->file_template,
+		"%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(rev)s_%(slug)s");
 	cr_expect_str_eq(cfg->timezone, "UTC");
 	cr_expect_eq(cfg->compare_type, RETORT_COMPARE_TYPE_DECLARED);
 	cr_expect_eq(cfg->compare_server_default, 1);

@@ -130,12 +130,48 @@ static void check_valgrind(const run_result *r, const char *vglog)
 	free(report);
 }
 
+/* A pseudo-terminal for stdout: *master to read, returns the slave. */
+static int open_tty(int *master)
+{
+	int slave;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	cr_assert(*master >= 0, "posix_openpt: %s", strerror(errno));
+	cr_assert_eq(grantpt(*master), 0);
+	cr_assert_eq(unlockpt(*master), 0);
+	slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	cr_assert(slave >= 0, "%s: %s", ptsname(*master), strerror(errno));
+	return slave;
+}
+
+/* Read the terminal until the child closes it (read fails with EIO). */
+static char *read_tty(int master, size_t *len)
+{
+	size_t n = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+	ssize_t got;
+
+	cr_assert_not_null(buf);
+	while ((got = read(master, buf + n, cap - n)) > 0 ||
+	       (got < 0 && errno == EINTR)) {
+		n += got > 0 ? (size_t)got : 0;
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			cr_assert_not_null(buf);
+		}
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
 void run_retortv(
 	run_result *r, const run_options *opts, const char *const *args)
 {
 	static const run_options none = { 0 };
 	char vglog[] = "/tmp/retort-vg-XXXXXX";
-	int in, out, err, status;
+	int in, out, err, status, master = -1;
 	const char **argv;
 	pid_t pid;
 
@@ -153,8 +189,12 @@ void run_retortv(
 			write(in, opts->in, opts->in_len),
 			(ssize_t)opts->in_len);
 	lseek(in, 0, SEEK_SET);
-	out = opts->stdout_path ? open(opts->stdout_path, O_WRONLY)
-				: capture_file();
+	if (opts->tty)
+		out = open_tty(&master);
+	else if (opts->stdout_path)
+		out = open(opts->stdout_path, O_WRONLY);
+	else
+		out = capture_file();
 	cr_assert(out >= 0, "%s: %s", opts->stdout_path, strerror(errno));
 	err = capture_file();
 	pid = fork();
@@ -162,11 +202,18 @@ void run_retortv(
 	if (pid == 0)
 		child(opts, argv, in, out, err);
 	free(argv);
+	r->out_len = 0;
+	if (opts->tty) {
+		close(out); /* the child holds the only other end */
+		out = master;
+		r->out = read_tty(master, &r->out_len);
+	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status)
 				      : 128 + WTERMSIG(status);
-	r->out_len = 0;
-	r->out = opts->stdout_path ? strdup("") : slurp(out, &r->out_len);
+	if (!opts->tty)
+		r->out = opts->stdout_path ? strdup("")
+					   : slurp(out, &r->out_len);
 	cr_assert_not_null(r->out);
 	r->err = slurp(err, &r->err_len);
 	close(in);

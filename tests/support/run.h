@@ -27,6 +27,8 @@ typedef struct run_options {
 	const char *cwd;         /* working folder; NULL: the test's */
 	const char *stdout_path; /* send stdout to this file (e.g. /dev/full)
 				    instead of capturing it */
+	bool tty;                /* stdout is a terminal (a pty; its
+				    output has "\r\n" line ends) */
 } run_options;
 
 /*

@@ -1,0 +1,413 @@
+/*
+** retort/migrate.h -- projects, revision files and the Alembic-style
+** runner (SPEC §5, §7).  A retort_project is the revision graph read from
+** a project's versions/ folder; the retort_migrate_* calls are what an
+** application does at start-up and in a health check.
+**
+** Alembic equivalents:
+**   initialize_database(url)        retort_migrate_initialize()
+**   run_migrations(url, "head")     retort_migrate_upgrade(url, NULL, ...)
+**   downgrade_migrations(url, "-1") retort_migrate_downgrade(url, NULL, ...)
+**   get_current_revision(url)       retort_migrate_current() (n == 0: none)
+**   get_head_revision()             retort_migrate_heads()
+**   check_pending_migrations(url)   retort_migrate_pending() (n > 0)
+**   get_migration_history()         retort_project_open() and
+**                                   retort_project_revision() (revision,
+**                                   parents, message)
+**   stamp_revision(url, rev)        retort_migrate_stamp()
+** The library never prints: errors come back in a retort_error, progress
+** through the callbacks of retort_migrate_options.
+*/
+#ifndef RETORT_MIGRATE_H
+#define RETORT_MIGRATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "retort/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Length of a revision id: 12 lowercase hex digits. */
+#define RETORT_REVID_LEN 12
+
+/** Default name of the version table (SPEC §5). */
+#define RETORT_DEFAULT_VERSION_TABLE "retort_version"
+
+/** Default file_template (SPEC §5, after the INI's %% unescaping). */
+#define RETORT_DEFAULT_FILE_TEMPLATE                                           \
+ "%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(rev)s_%(slug)s"
+
+/**
+ * One revision file, parsed.  Borrowed from its retort_project and valid
+ * as long as it; every string is NUL-terminated and never NULL unless
+ * said so.
+ */
+typedef struct retort_revision {
+	const char *id;              /* 12 lowercase hex digits */
+	const char *const *parents;  /* the revisions it revises ("down
+					revisions"), as written */
+	size_t nparents;             /* 0: a base; 2 or more: a merge */
+	const char *const *children; /* revisions that revise this one, in
+					the project's order */
+	size_t nchildren;            /* 0: a head; 2 or more: a branch point */
+	const char *message;         /* first paragraph of the header */
+	const char *doc;             /* the whole header comment without its
+					"-- " prefixes (what `show` prints) */
+	const char *create_date;     /* "Create Date" as written, or NULL */
+	const char *schema;          /* "Schema" fingerprint ("xxh3:" and 16
+					hex digits) or NULL */
+	const char *path;            /* the file, as found in versions/ */
+	const char *checksum;        /* XXH3 of the file's bytes, written as
+					"xxh3:" and 16 hex digits */
+	const char *up_sql;          /* text after "-- migrate:up" */
+	const char *down_sql;        /* text after "-- migrate:down"; "" when
+					the file has no such section */
+	unsigned up_line;            /* line of the "-- migrate:up" marker */
+	unsigned down_line;          /* line of "-- migrate:down", or 0 */
+} retort_revision;
+
+/**
+ * A list of revision ids owned by the caller; free it with
+ * retort_revids_dispose().  Declare with RETORT_REVIDS_INIT.
+ */
+typedef struct retort_revids {
+	size_t n;   /* number of ids */
+	char **ids; /* n NUL-terminated ids; NULL when n is 0 */
+} retort_revids;
+
+/* clang-format off */
+#define RETORT_REVIDS_INIT { 0, NULL }
+/* clang-format on */
+
+/** Free the ids of LIST and reset it.  NULL is a no-op. */
+RETORT_API void retort_revids_dispose(retort_revids *list);
+
+/** What the runner is about to do, for retort_migrate_notify_fn. */
+typedef struct retort_migrate_event {
+	const char *verb;                /* "upgrade", "downgrade", "stamp" */
+	const retort_revision *revision; /* the revision run, or NULL for
+					    a stamp */
+	const char *text;                /* Alembic's log line, e.g.
+					    "Running upgrade a -> b, msg" */
+} retort_migrate_event;
+
+/** Called before each revision runs (and once for a stamp). */
+typedef void (*retort_migrate_notify_fn)(
+	void *ctx, const retort_migrate_event *event);
+
+/** How far a long statement has got, for retort_migrate_progress_fn. */
+typedef struct retort_migrate_progress {
+	const char *revision; /* id of the revision being run */
+	const char *table;    /* table whose rows are read (a copy), or
+				 NULL when unknown */
+	int64_t rows;         /* rows read so far, or -1 when SQLite does
+				 not tell (a same-shape "SELECT *" copy) */
+	int64_t total;        /* rows in that table, or -1 when unknown */
+	double elapsed;       /* seconds since the statement started */
+	bool done;            /* the statement finished (last call) */
+} retort_migrate_progress;
+
+/**
+ * Called about five times a second while a statement runs for longer
+ * than a fraction of a second, and once with done set when it ends.
+ */
+typedef void (*retort_migrate_progress_fn)(
+	void *ctx, const retort_migrate_progress *progress);
+
+/** Options of every retort_migrate_* call; RETORT_MIGRATE_OPTIONS_INIT. */
+typedef struct retort_migrate_options {
+	unsigned int version;        /* RETORT_MIGRATE_OPTIONS_VERSION */
+	const char *script_location; /* project folder that holds versions/;
+					NULL: "migrations" */
+	const char *version_table;   /* NULL: "retort_version"; the history
+					table is its name + "_history" */
+	int busy_timeout_ms;         /* wait this long for a locked database */
+	retort_migrate_notify_fn notify;     /* NULL: silent */
+	retort_migrate_progress_fn progress; /* NULL: no progress reports */
+	void *ctx;                           /* passed to both callbacks */
+	/* New fields are only ever appended. */
+} retort_migrate_options;
+
+#define RETORT_MIGRATE_OPTIONS_VERSION 1
+/* clang-format off */
+#define RETORT_MIGRATE_OPTIONS_INIT \
+	{ RETORT_MIGRATE_OPTIONS_VERSION, NULL, NULL, 5000, NULL, NULL, NULL }
+/* clang-format on */
+
+/* ------------------------------------------------------------------ */
+/* The revision graph                                                  */
+
+typedef struct retort_project retort_project; /* opaque; _free() */
+
+/**
+ * Read and check every *.sql file of OPTS->script_location/versions:
+ * strict headers, unique ids, known parents, no cycle.
+ * @param out  on success a new project owned by the caller; else NULL
+ * @param opts options (script_location), or NULL for the defaults
+ * @param err  on failure names the file and line ("x.sql:3")
+ * @return RETORT_OK, RETORT_ENOTFOUND (no versions/ folder),
+ *         RETORT_EINVAL (a bad file or graph), RETORT_EIO, RETORT_ENOMEM
+ */
+RETORT_API int retort_project_open(
+	retort_project **out,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** Free PROJECT and its revisions.  NULL is a no-op. */
+RETORT_API void retort_project_free(retort_project *project);
+
+/** Number of revisions. */
+RETORT_API size_t retort_project_count(const retort_project *project);
+
+/**
+ * The i-th revision in topological order: every revision comes after its
+ * parents, bases first, a branch finished before the next one starts.
+ * NULL if i is out of range.
+ */
+RETORT_API const retort_revision *
+retort_project_revision(const retort_project *project, size_t i);
+
+/** The revision with exactly this id, or NULL. */
+RETORT_API const retort_revision *
+retort_project_find(const retort_project *project, const char *id);
+
+/** Heads (revisions with no children), in topological order. */
+RETORT_API size_t retort_project_nheads(const retort_project *project);
+RETORT_API const retort_revision *
+retort_project_head(const retort_project *project, size_t i);
+
+/** True when A is B or one of B's ancestors. */
+RETORT_API bool retort_project_is_ancestor(
+	const retort_project *project,
+	const retort_revision *a,
+	const retort_revision *b);
+
+/**
+ * Resolve an absolute target: "head" (the only head; an error when there
+ * are several), "heads", "base" (no revision), a full id, or a unique
+ * prefix of one (an ambiguous prefix is an error listing candidates).
+ * @param out  the revisions, replacing OUT's contents
+ */
+RETORT_API int retort_project_resolve(
+	retort_revids *out,
+	const retort_project *project,
+	const char *target,
+	retort_error *err);
+
+/**
+ * The revisions of a history range "START:END" (either side may be
+ * empty; START defaults to base, END to heads; "current" means CURRENT):
+ * those that descend from START (inclusive) and lead to END (inclusive),
+ * newest first, as `alembic history -r` lists them.
+ * @param current  the database's revisions, or NULL when not known
+ */
+RETORT_API int retort_project_range(
+	retort_revids *out,
+	const retort_project *project,
+	const char *range,
+	const retort_revids *current,
+	retort_error *err);
+
+/** What retort_revision_format() writes (Alembic's cmd_format). */
+enum retort_revfmt_flag {
+	RETORT_REVFMT_VERBOSE = 1u << 0, /* the log entry: "Rev:", "Parent:"
+					    or "Merges:", "Branches into:",
+					    "Path:" and the header text */
+	RETORT_REVFMT_PARENTS = 1u << 1, /* "parents -> id" ("<base>") */
+	RETORT_REVFMT_DOC = 1u << 2,     /* ", message" at the end */
+	RETORT_REVFMT_TREE = 1u << 3,    /* " (branchpoint)", " (mergepoint)"
+					    (and " (head)") */
+	RETORT_REVFMT_HEAD = 1u << 4,    /* " (head)" */
+	RETORT_REVFMT_CURRENT = 1u << 5  /* " (current)": the database is
+					    at this revision */
+};
+
+/**
+ * Append REV described as Alembic's commands print it to OUT: one line
+ * without its newline ("9b8c7d6e5f4a -> 3f2a9c1b7d4e (head), add users"
+ * for `history`), or with RETORT_REVFMT_VERBOSE the multi-line log entry
+ * of `show` and `--verbose`, ending with an empty line.
+ * @param flags  retort_revfmt_flag values
+ */
+RETORT_API void retort_revision_format(
+	retort_buf *out, const retort_revision *rev, unsigned flags);
+
+/* ------------------------------------------------------------------ */
+/* Running revisions against a database                                */
+
+/**
+ * The database's current revisions (the rows of its version table).
+ * An uninitialised or missing database gives an empty list; the database
+ * is opened read-only and never created.  URL is a path or a sqlite://
+ * URL of SPEC §1.
+ */
+RETORT_API int retort_migrate_current(
+	retort_revids *out,
+	const char *url,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** The project's head revisions (one, unless it has unmerged branches). */
+RETORT_API int retort_migrate_heads(
+	retort_revids *out,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * The revisions an upgrade to "heads" would run, in order; an empty list
+ * means the database is up to date.
+ */
+RETORT_API int retort_migrate_pending(
+	retort_revids *out,
+	const char *url,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * Upgrade the database at URL to TARGET (NULL: "head"): "head", "heads",
+ * a full id, a unique prefix, or "+N".  Each revision runs in its own
+ * transaction together with its version-table update; on failure the
+ * database stays at the previous revision and ERR names the file and
+ * line of the statement and SQLite's message.  The database file is
+ * created when missing.
+ */
+RETORT_API int retort_migrate_upgrade(
+	const char *url,
+	const char *target,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * Downgrade the database at URL to TARGET (NULL: "-1"): "base", a full
+ * id or unique prefix (its descendants are undone), or "-N".
+ */
+RETORT_API int retort_migrate_downgrade(
+	const char *url,
+	const char *target,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * Bring a new database to head: an error (RETORT_EUNSAFE) when its
+ * version table already holds a revision.
+ */
+RETORT_API int retort_migrate_initialize(
+	const char *url, const retort_migrate_options *opts, retort_error *err);
+
+/**
+ * Set the version table to TARGET ("base", "head", "heads", an id or a
+ * prefix) without running any revision.  Revisions on other branches
+ * stay; with PURGE the table is emptied first (this also clears a
+ * revision that no file provides).
+ */
+RETORT_API int retort_migrate_stamp(
+	const char *url,
+	const char *target,
+	bool purge,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * Offline mode (`--sql`): write to OUT (replacing its contents) the SQL that
+ * the upgrade (or, with DOWNGRADE, the downgrade) to TARGET would run, touching
+ * nothing.  TARGET may be "FROM:TO" to start at FROM; otherwise the
+ * start is the database's current revision when URL names an existing
+ * database (opened read-only), else base.
+ */
+RETORT_API int retort_migrate_sql(
+	retort_buf *out,
+	const char *url,
+	const char *target,
+	bool downgrade,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * Copy the database at URL to "PATH.backup.YYYYMMDD_HHMMSS" (UTC) with
+ * SQLite's online backup API; refuses to overwrite a file.
+ * @param path_out  receives the backup's path
+ */
+RETORT_API int retort_migrate_backup(
+	retort_buf *path_out,
+	const char *url,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Writing revision files                                              */
+
+/** What retort_revision_write() writes; RETORT_REVISION_OPTIONS_INIT. */
+typedef struct retort_revision_options {
+	unsigned int version;      /* RETORT_REVISION_OPTIONS_VERSION */
+	const char *message;       /* -m; NULL: "empty message" */
+	const char *rev_id;        /* --rev-id (12 lowercase hex digits);
+				      NULL: a random id */
+	const char *const *heads;  /* parents as targets ("head", "heads",
+				      "base", ids, prefixes); NULL: the
+				      single head */
+	size_t nheads;             /* count of heads */
+	bool splice;               /* allow a parent that is not a head */
+	const char *file_template; /* NULL: RETORT_DEFAULT_FILE_TEMPLATE */
+	const char *timezone;      /* "UTC", "+02:00", ...; NULL or "":
+				      local time */
+	const char *up_sql;        /* upgrade section; NULL: empty */
+	const char *down_sql;      /* downgrade section; NULL: empty */
+	const char *schema;        /* "Schema:" fingerprint; NULL: none */
+	int64_t now;               /* seconds since the epoch for Create
+				      Date and the name; 0: the clock */
+	bool merge;                /* a merge: two or more distinct parents
+				      are required */
+				   /* New fields are only ever appended. */
+} retort_revision_options;
+
+#define RETORT_REVISION_OPTIONS_VERSION 1
+/* clang-format off */
+#define RETORT_REVISION_OPTIONS_INIT \
+	{ RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, NULL, 0, false, \
+	  NULL, NULL, NULL, NULL, NULL, 0, false }
+/* clang-format on */
+
+/**
+ * Write a new revision file into OPTS->script_location/versions (a merge
+ * when it has several parents) and return its path.  Refuses to
+ * overwrite a file, and checks the new graph before writing.
+ * @param path_out  receives the new file's path
+ */
+RETORT_API int retort_revision_write(
+	retort_buf *path_out,
+	const retort_revision_options *ropts,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * Render FILE_TEMPLATE (Alembic's tokens: %(rev)s %(slug)s %(year)d
+ * %(month).2d %(day).2d %(hour).2d %(minute).2d %(second).2d %(epoch)s,
+ * and %% for %) into OUT, without the ".sql" suffix.  The slug of
+ * MESSAGE is made of its ASCII letters and digits, lower case, joined by
+ * '_', at most 40 characters.
+ */
+RETORT_API int retort_revision_filename(
+	retort_buf *out,
+	const char *file_template,
+	const char *rev_id,
+	const char *message,
+	int64_t now,
+	const char *timezone,
+	retort_error *err);
+
+/**
+ * Scaffold a project in DIR (created when missing): retort.ini with every
+ * key of SPEC §5 commented, an example schema.sql and migrations/versions/.
+ * Refuses (RETORT_EUNSAFE) when DIR already holds any of them.
+ */
+RETORT_API int retort_project_init(const char *dir, retort_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RETORT_MIGRATE_H */
