@@ -183,13 +183,13 @@ Test(emit_plan_rules, add_to_strict_table)
 		const char *type, *dflt;
 		bool fits;
 	} cases[] = {
-		{ "TEXT", "6", true },      { "TEXT", "'s'", true },
-		{ "TEXT", "X'00'", false }, { "INTEGER", "'7'", false },
-		{ "INTEGER", "-7", true },  { "INT", "0x10", true },
+		{ "TEXT", "6", true },       { "TEXT", "'s'", true },
+		{ "TEXT", "X'00'", false },  { "INTEGER", "'7'", false },
+		{ "INTEGER", "-7", true },   { "INT", "0x10", true },
 		{ "INTEGER", "'x'", false }, { "INTEGER", "TRUE", true },
-		{ "REAL", "1", true },      { "REAL", "'x'", false },
-		{ "BLOB", "6", false },     { "BLOB", "X'01'", true },
-		{ "ANY", "X'01'", true },   { "BLOB", "NULL", true },
+		{ "REAL", "1", true },       { "REAL", "'x'", false },
+		{ "BLOB", "6", false },      { "BLOB", "X'01'", true },
+		{ "ANY", "X'01'", true },    { "BLOB", "NULL", true },
 	};
 	retort_column c = col("c", NULL);
 	retort_table t = table_of(&c, 1);
@@ -209,16 +209,19 @@ Test(emit_plan_rules, add_to_strict_table)
 		if (!cases[i].fits)
 			continue;
 		db = db_with("CREATE TABLE t(a INT, b INT) STRICT", 1);
-		snprintf(sql, sizeof(sql), "ALTER TABLE t ADD COLUMN c %s DEFAULT %s",
-			 c.type, c.default_sql);
+		snprintf(
+			sql, sizeof(sql),
+			"ALTER TABLE t ADD COLUMN c %s DEFAULT %s", c.type,
+			c.default_sql);
 		cr_expect_eq(run(db, sql, msg), SQLITE_OK, "%s: %s", sql, msg);
 		cr_expect_eq(integrity_problems(db), 0, "%s", sql);
 		sqlite3_close(db);
 	}
 	/* and SQLite really lets a misfit through, leaving bad rows */
 	db = db_with("CREATE TABLE t(a INT, b INT) STRICT", 1);
-	cr_expect_eq(run(db, "ALTER TABLE t ADD COLUMN c BLOB DEFAULT 6", msg),
-		     SQLITE_OK);
+	cr_expect_eq(
+		run(db, "ALTER TABLE t ADD COLUMN c BLOB DEFAULT 6", msg),
+		SQLITE_OK);
 	cr_expect_eq(integrity_problems(db), 1);
 	sqlite3_close(db);
 }
