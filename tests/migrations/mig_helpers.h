@@ -57,12 +57,15 @@ static inline void mig_rmrf(const char *path)
 	}
 	if ((d = opendir(path)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
-			char sub[1024];
+			char sub[4096];
+			int n;
 
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			mig_rmrf(sub);
+			n = snprintf(
+				sub, sizeof(sub), "%s/%s", path, e->d_name);
+			if (n > 0 && (size_t)n < sizeof(sub))
+				mig_rmrf(sub);
 		}
 		closedir(d);
 	}
@@ -132,14 +135,20 @@ static inline char *mig_query(const char *path, const char *sql)
 	return out;
 }
 
-/* The rows of the version table, sorted, joined by ','; "" if none. */
+/*
+** The rows of the version table, sorted, joined by ','; "" if none.  In
+** a static buffer, valid until the next call.
+*/
 static inline char *mig_versions(const char *path)
 {
+	static char buf[1024];
 	char *s = mig_query(
 		path, "SELECT group_concat(version_num, ',') FROM (SELECT "
 		      "version_num FROM retort_version ORDER BY 1)");
 
-	return s ? s : strdup("");
+	snprintf(buf, sizeof(buf), "%s", s ? s : "");
+	free(s);
+	return buf;
 }
 
 /* Join the ids of L with ','. */
