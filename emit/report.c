@@ -813,7 +813,8 @@ int retort_report_text(
 			err, RETORT_ENOMEM, "report", "out of memory");
 	for (i = 0; i < n; i++)
 		group_of(diff, i, &g[i]);
-	qsort(g, n, sizeof(*g), gitem_cmp);
+	if (n > 1)
+		qsort(g, n, sizeof(*g), gitem_cmp);
 	w.b = out;
 	w.color = color;
 	w.diff = diff;

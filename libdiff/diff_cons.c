@@ -56,10 +56,7 @@ static int put_parts(
 			retort_buf_printf(b, "(%s)\x1f", k);
 		}
 		put_folded(
-			b,
-			retort_diff__collate_eq(x->collate, NULL) ? ""
-								  : x->collate,
-			'\x1f');
+			b, retort_diff__part_collate(c->key_table, x), '\x1f');
 		retort_buf_printf(b, "%d\x1e", x->desc);
 	}
 	return RETORT_OK;
@@ -210,6 +207,7 @@ items(diff_ctx *c,
 		retort__arena_alloc(&c->scratch, (n + 1) * sizeof(*it));
 
 	*rc = it ? RETORT_OK : RETORT_ENOMEM;
+	c->key_table = t;
 	for (i = 0; it && i < n && *rc == RETORT_OK; i++) {
 		it[i].name = rec_name(arr + i * size);
 		*rc = cons_key(c, &it[i].key, kind, arr + i * size, from_t);
@@ -227,10 +225,18 @@ static void set_record(retort_op_side *side, char kind, const void *rec)
 		side->foreign_key = rec;
 }
 
-/* DROP (FROM record REC) or ADD (TO record) of a constraint of P. */
+/* How cons_op() treats its record. */
+enum { CONS_ADD = 0, CONS_DROP = 1, CONS_ADD_HELD = 2 };
+
+/*
+** DROP (MODE CONS_DROP, FROM record REC) or ADD (TO record) of a
+** constraint of P; CONS_ADD_HELD: the rows already satisfied it (a
+** constraint renamed, or with other actions), so adding it is safe.
+*/
 static int
-cons_op(diff_ctx *c, const diff_tpair *p, char kind, const void *rec, bool drop)
+cons_op(diff_ctx *c, const diff_tpair *p, char kind, const void *rec, int mode)
 {
+	bool drop = mode == CONS_DROP;
 	static const retort_op_kind kinds[2][3] = {
 		{ RETORT_OP_ADD_UNIQUE, RETORT_OP_ADD_CHECK,
 		  RETORT_OP_ADD_FOREIGN_KEY },
@@ -252,8 +258,37 @@ cons_op(diff_ctx *c, const diff_tpair *p, char kind, const void *rec, bool drop)
 	e->op.from.table = p->from;
 	e->op.to.table = p->to;
 	set_record(drop ? &e->op.from : &e->op.to, kind, rec);
-	retort_diff__classify(c, e, false);
+	retort_diff__classify(c, e, mode == CONS_ADD_HELD);
 	return RETORT_OK;
+}
+
+/* Length of the part of KEY that decides which rows satisfy the
+ * constraint: a UNIQUE's parts (not its ON CONFLICT), a FOREIGN KEY's
+ * columns and parent (not its actions), a CHECK's expression. */
+static size_t core_len(char kind, const char *key)
+{
+	const char *p;
+	int n = 0;
+
+	if (kind == 'u' && (p = strrchr(key, '|')))
+		return (size_t)(p - key);
+	for (p = key; kind == 'f' && *p; p++)
+		if (*p == '\x1e' && ++n == 3)
+			return (size_t)(p - key);
+	return strlen(key);
+}
+
+/* True when an unmatched constraint of F has the core of T's. */
+static bool
+held_before(const struct citem *f, size_t nf, const struct citem *t, char kind)
+{
+	size_t n = core_len(kind, t->key), i;
+
+	for (i = 0; i < nf; i++)
+		if (!f[i].matched && core_len(kind, f[i].key) == n &&
+		    !memcmp(f[i].key, t->key, n))
+			return true;
+	return false;
 }
 
 static int cons_kind(diff_ctx *c, const diff_tpair *p, char kind)
@@ -270,12 +305,15 @@ static int cons_kind(diff_ctx *c, const diff_tpair *p, char kind)
 	    !(t = items(c, p->to, kind, NULL, &rc)))
 		return rc;
 	match(f, nf, t, nt);
-	for (i = 0; rc == RETORT_OK && i < nf; i++)
-		if (!f[i].matched)
-			rc = cons_op(c, p, kind, af + i * sf, true);
 	for (i = 0; rc == RETORT_OK && i < nt; i++)
 		if (!t[i].matched)
-			rc = cons_op(c, p, kind, at + i * st, false);
+			rc = cons_op(
+				c, p, kind, at + i * st,
+				held_before(f, nf, &t[i], kind) ? CONS_ADD_HELD
+								: CONS_ADD);
+	for (i = 0; rc == RETORT_OK && i < nf; i++)
+		if (!f[i].matched)
+			rc = cons_op(c, p, kind, af + i * sf, CONS_DROP);
 	return rc;
 }
 
@@ -345,8 +383,11 @@ static int index_pair(
 	const char *kf, *kt;
 	int rc;
 
-	if ((rc = index_key(c, &kf, f, p->to->name)) < 0 ||
-	    (rc = index_key(c, &kt, t, NULL)) < 0)
+	c->key_table = p->from;
+	if ((rc = index_key(c, &kf, f, p->to->name)) < 0)
+		return rc;
+	c->key_table = p->to;
+	if ((rc = index_key(c, &kt, t, NULL)) < 0)
 		return rc;
 	if (!strcmp(kf, kt))
 		return RETORT_OK;

@@ -143,7 +143,8 @@ static int pair_up(diff_ctx *c, struct cand *v, size_t n, const char *table)
 	size_t i, j;
 	int rc = RETORT_OK;
 
-	qsort(v, n, sizeof(*v), cand_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cand_cmp);
 	for (i = 0; rc == RETORT_OK && i < n; i = j) {
 		retort_diff_op *d = &c->ents[v[i].idx].op, *a;
 		retort_rename r;

@@ -86,6 +86,7 @@ typedef struct diff_ctx {
 	retort_buf b1, b2;   /* scratch buffers */
 	bool oom;            /* an allocation failed where no code could
 				be returned */
+	const retort_table *key_table; /* whose key parts are being keyed */
 } diff_ctx;
 
 /* diff.c */
@@ -122,6 +123,8 @@ int retort_diff__expr_key(
 bool retort_diff__type_eq(const char *a, const char *b);
 bool retort_diff__collate_eq(const char *a, const char *b);
 bool retort_diff__rowid_alias(const retort_table *t);
+const char *
+retort_diff__part_collate(const retort_table *t, const retort_key_part *p);
 const char *retort_diff__fold(diff_ctx *c, const char *s);
 
 /* diff_table.c: one matched pair of tables */
@@ -151,8 +154,10 @@ int retort_diff__column_hints(
 	const size_t *adds,
 	size_t nadds);
 
-/* diff_safety.c: the safety class and reason of an entry */
-void retort_diff__classify(diff_ctx *c, diff_entry *e, bool new_table);
+/* diff_safety.c: the safety class and reason of an entry; HELD: the rows
+ * already satisfy what it adds (a new, empty table; a constraint that
+ * existed under another name or with other actions) */
+void retort_diff__classify(diff_ctx *c, diff_entry *e, bool held);
 
 /* diff_order.c: ranks and the final order */
 int retort_diff__order(diff_ctx *c);

@@ -168,3 +168,22 @@ bool retort_diff__rowid_alias(const retort_table *t)
 	col = retort_table_find_column(t, t->primary_key->parts[0].column);
 	return col && retort_diff__type_eq(col->type, "INTEGER");
 }
+
+/*
+** The collation of key part P of table T as compared: "" when it is the
+** collation its column has anyway (the introspector writes the effective
+** one, and a part without COLLATE inherits the column's), else the name.
+** So a column's collation change does not also change its index.
+*/
+const char *
+retort_diff__part_collate(const retort_table *t, const retort_key_part *p)
+{
+	const retort_column *col =
+		p->column && t ? retort_table_find_column(t, p->column) : NULL;
+
+	if (!p->collate ||
+	    (col && retort_diff__collate_eq(p->collate, col->collate)))
+		return "";
+	return retort_diff__collate_eq(p->collate, NULL) ? "binary"
+							 : p->collate;
+}

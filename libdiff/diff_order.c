@@ -37,7 +37,8 @@ void retort_diff__names_sort(diff_names *s)
 {
 	size_t i, k = 0;
 
-	qsort(s->v, s->n, sizeof(*s->v), name_cmp);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), name_cmp);
 	for (i = 0; i < s->n; i++)
 		if (!k || retort__strcasecmp(s->v[k - 1], s->v[i]))
 			s->v[k++] = s->v[i];
@@ -185,7 +186,8 @@ static int rank_nodes(struct graph *g)
 {
 	size_t *stack, *next, sp = 0, pos = 0, r, i;
 
-	qsort(g->edges, g->ne, sizeof(*g->edges), edge_cmp);
+	if (g->ne > 1)
+		qsort(g->edges, g->ne, sizeof(*g->edges), edge_cmp);
 	for (i = 0; i < g->ne; i++)
 		if (!g->nodes[g->edges[i].u].nedges++)
 			g->nodes[g->edges[i].u].first = i;
@@ -264,7 +266,8 @@ static int anchors(diff_ctx *c, struct graph *g, int phase)
 		    add_node(g, e->anchor) < 0)
 			return RETORT_ENOMEM;
 	}
-	qsort(g->nodes, g->n, sizeof(*g->nodes), node_cmp);
+	if (g->n > 1)
+		qsort(g->nodes, g->n, sizeof(*g->nodes), node_cmp);
 	for (i = 0; i < g->n; i++)
 		if (!k || g->nodes[k - 1].rec != g->nodes[i].rec)
 			g->nodes[k++] = g->nodes[i];
@@ -354,7 +357,8 @@ int retort_diff__order(diff_ctx *c)
 	    (rc = rank_phase(c, PH_DROP_VIEW, true, true)) < 0 ||
 	    (rc = rank_phase(c, PH_ADD_VIEW, true, false)) < 0)
 		return rc;
-	qsort(c->ents, c->nents, sizeof(*c->ents), entry_cmp);
+	if (c->nents > 1)
+		qsort(c->ents, c->nents, sizeof(*c->ents), entry_cmp);
 	d->ops = retort__arena_alloc(
 		&d->arena, (c->nents + 1) * sizeof(*d->ops));
 	if (!d->ops)

@@ -236,7 +236,7 @@ static void tightens(retort_buf *b, const retort_diff_op *op)
 	}
 }
 
-void retort_diff__classify(diff_ctx *c, diff_entry *e, bool new_table)
+void retort_diff__classify(diff_ctx *c, diff_entry *e, bool held)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	retort_diff_op *op = &e->op;
@@ -247,7 +247,7 @@ void retort_diff__classify(diff_ctx *c, diff_entry *e, bool new_table)
 		alter_pk(&b, op);
 	else if (op->kind == RETORT_OP_ALTER_TABLE_OPTIONS)
 		alter_options(&b, op);
-	else if (!new_table)
+	else if (!held)
 		tightens(&b, op);
 	drops(&b, op);
 	op->safety = b.size || b.oom ? RETORT_DESTRUCTIVE : RETORT_SAFE;

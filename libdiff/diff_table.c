@@ -70,7 +70,8 @@ match_columns(diff_ctx *c, const diff_tpair *p, size_t *t2f, size_t *f2t)
 		idx[i].i = i;
 		f2t[i] = NONE;
 	}
-	qsort(idx, f->ncolumns, sizeof(*idx), named_cmp);
+	if (f->ncolumns > 1)
+		qsort(idx, f->ncolumns, sizeof(*idx), named_cmp);
 	for (i = 0; i < t->ncolumns; i++) {
 		const retort_rename *r = retort_diff__column_rename(
 			c, t->name, t->columns[i].name, true);
@@ -143,6 +144,21 @@ static int expr_changes(
 	return RETORT_OK;
 }
 
+/* Whether NOT NULL differs between FC and TC for a reason of its own:
+ * the primary key columns of a WITHOUT ROWID table are NOT NULL
+ * implicitly, and ALTER_TABLE_OPTIONS reports that. */
+static bool not_null_changed(
+	const diff_tpair *p, const retort_column *fc, const retort_column *tc)
+{
+	if (fc->not_null == tc->not_null)
+		return false;
+	if (tc->not_null)
+		return !(
+			p->to->without_rowid && tc->pk &&
+			!p->from->without_rowid);
+	return !(p->from->without_rowid && fc->pk && !p->to->without_rowid);
+}
+
 /* Compare matched columns FC and TC; an ALTER_COLUMN when they differ. */
 static int column_pair(
 	diff_ctx *c,
@@ -156,7 +172,7 @@ static int column_pair(
 
 	if (type_changed(c, p, fc, tc))
 		ch |= RETORT_CHANGE_TYPE;
-	if (fc->not_null != tc->not_null)
+	if (not_null_changed(p, fc, tc))
 		ch |= RETORT_CHANGE_NOT_NULL;
 	else if (fc->not_null && fc->not_null_on != tc->not_null_on)
 		ch |= RETORT_CHANGE_NOT_NULL_ON;
@@ -302,7 +318,9 @@ static bool pk_parts_eq(
 
 		if (retort__strcasecmp(xn, y->column ? y->column : "") ||
 		    x->desc != y->desc ||
-		    !retort_diff__collate_eq(x->collate, y->collate))
+		    retort__strcasecmp(
+			    retort_diff__part_collate(p->from, x),
+			    retort_diff__part_collate(p->to, y)))
 			return false;
 	}
 	return true;

@@ -352,15 +352,26 @@ static void put_column(fp *h, const retort_column *c)
 	put_expr(h, c->generated ? c->generated_sql : NULL);
 }
 
-static void put_parts(fp *h, const retort_key_part *p, size_t n)
+/*
+** Key parts of table T: a part on a column without its own COLLATE uses
+** the column's collation (as SQLite does), so both spellings hash alike.
+*/
+static void
+put_parts(fp *h, const retort_key_part *p, size_t n, const retort_table *t)
 {
+	const retort_column *c;
 	size_t i;
 
 	put_uint(h, n);
 	for (i = 0; i < n; i++) {
+		const char *coll = p[i].collate;
+
+		if (!coll && p[i].column &&
+		    (c = retort_table_find_column(t, p[i].column)) != NULL)
+			coll = c->collate;
 		put_name(h, p[i].column);
 		put_expr(h, p[i].expr);
-		put_collate(h, p[i].collate);
+		put_collate(h, coll);
 		put_uint(h, p[i].desc);
 	}
 }
@@ -374,26 +385,28 @@ static void put_names(fp *h, const char *const *names, size_t n)
 		put_name(h, names[i]);
 }
 
-static void put_primary_key(fp *h, const retort_primary_key *pk)
+static void put_primary_key(fp *h, const retort_table *t)
 {
+	const retort_primary_key *pk = t->primary_key;
+
 	if (!pk) {
 		put_str(h, NULL);
 		return;
 	}
 	put_name(h, pk->name);
-	put_parts(h, pk->parts, pk->nparts);
+	put_parts(h, pk->parts, pk->nparts, t);
 	put_enum(h, retort__json_conflict, pk->on_conflict);
 	put_uint(h, pk->autoincrement);
 }
 
 /* The hash of one constraint (unique, check or foreign key). */
-static uint64_t hash_unique(const retort_unique *u)
+static uint64_t hash_unique(const retort_unique *u, const retort_table *t)
 {
 	fp h;
 
 	fp_begin(&h, "unique");
 	put_name(&h, u->name);
-	put_parts(&h, u->parts, u->nparts);
+	put_parts(&h, u->parts, u->nparts, t);
 	put_enum(&h, retort__json_conflict, u->on_conflict);
 	return XXH3_64bits_digest(&h.st);
 }
@@ -424,7 +437,7 @@ static uint64_t hash_fk(const retort_foreign_key *fk)
 	return XXH3_64bits_digest(&h.st);
 }
 
-static uint64_t hash_index(const retort_index *ix)
+static uint64_t hash_index(const retort_index *ix, const retort_table *t)
 {
 	fp h;
 
@@ -432,7 +445,7 @@ static uint64_t hash_index(const retort_index *ix)
 	put_name(&h, ix->name);
 	put_name(&h, ix->table);
 	put_uint(&h, ix->unique);
-	put_parts(&h, ix->parts, ix->nparts);
+	put_parts(&h, ix->parts, ix->nparts, t);
 	put_expr(&h, ix->where);
 	return XXH3_64bits_digest(&h.st);
 }
@@ -448,7 +461,7 @@ static void put_constraints(fp *h, const retort_table *t)
 	size_t i;
 
 	for (sum = 0, i = 0; i < t->nuniques; i++)
-		sum += hash_unique(&t->uniques[i]);
+		sum += hash_unique(&t->uniques[i], t);
 	put_uint(h, t->nuniques);
 	put_uint(h, sum);
 	for (sum = 0, i = 0; i < t->nchecks; i++)
@@ -474,11 +487,11 @@ uint64_t retort__fingerprint_table(const retort_table *t)
 	put_uint(&h, t->ncolumns);
 	for (i = 0; i < t->ncolumns; i++)
 		put_column(&h, &t->columns[i]);
-	put_primary_key(&h, t->primary_key);
+	put_primary_key(&h, t);
 	put_constraints(&h, t);
 	put_uint(&h, t->nindexes); /* in name order, names unique */
 	for (i = 0; i < t->nindexes; i++)
-		put_uint(&h, hash_index(&t->indexes[i]));
+		put_uint(&h, hash_index(&t->indexes[i], t));
 	out = XXH3_64bits_digest(&h.st);
 	return out;
 }

@@ -80,6 +80,12 @@ static void default_spellings(retort_schema *s)
 	COL(KV(s), 0)->collate = "BINARY";       /* the default collation */
 }
 
+/* An index part without COLLATE uses its column's collation. */
+static void implicit_collate(retort_schema *s)
+{
+	((retort_key_part *)ORDER(s)->indexes[0].parts)[0].collate = NULL;
+}
+
 static void quoted_zero(retort_schema *s)
 {
 	COL(ORDER(s), 4)->default_sql = "'0'"; /* same value when NUMERIC */
@@ -104,6 +110,7 @@ Test(libdiff_fingerprint, equal_spellings_do_not_count)
 
 	cr_expect_eq(fp_of(default_spellings), base);
 	cr_expect_eq(fp_of(quoted_zero), base);
+	cr_expect_eq(fp_of(implicit_collate), base);
 	cr_expect_eq(fp_of(constraint_order), base);
 }
 

@@ -45,7 +45,7 @@ static void add_order(retort_schema *s)
 	static const retort_key_part uq2_parts[] = { { "we\"ird", NULL, NULL,
 						       false } };
 	static const retort_key_part ix_parts[] = {
-		{ "a b", NULL, NULL, false },
+		{ "a b", NULL, "NOCASE", false },
 		{ NULL, "lower(\"we\"\"ird\")", "RTRIM", true },
 	};
 	static const char *const fk_cols[] = { "parent" };
