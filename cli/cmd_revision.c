@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum {
 	OPT_MESSAGE = 'm',
@@ -99,6 +100,56 @@ static int parse(cli_parser *p, args *a)
 	return -1;
 }
 
+/* Print the autogenerate report: notes on stderr, warnings flagged. */
+static void print_report(const retort_buf *report)
+{
+	const char *line = report->ptr;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		int n = nl ? (int)(nl - line) : (int)strlen(line);
+
+		if (!strncmp(line, "warning: ", 9))
+			fprintf(stderr, "retort: %.*s\n", n, line);
+		else
+			fprintf(stderr, "%.*s\n", n, line);
+		line += n + (nl != NULL);
+	}
+}
+
+/* --autogenerate: diff the revisions (or the database) and the model. */
+static int autogenerate(
+	const cli_ctx *cli,
+	args *a,
+	retort_buf *path,
+	const retort_migrate_options *o,
+	retort_error *err)
+{
+	retort_diff_options d = RETORT_DIFF_OPTIONS_INIT;
+	retort_buf report = RETORT_BUF_INIT;
+	int rc;
+
+	d.compare_type = cli->config->compare_type;
+	d.compare_server_default = cli->config->compare_server_default;
+	d.naming = &cli->config->naming;
+	d.renames = a->renames.items;
+	d.nrenames = a->renames.n;
+	a->ro.diff = &d;
+	a->ro.model = cli->config->model;
+	if (a->from_db && !cli->config->database)
+		return retort_error_set(
+			err, RETORT_EINVAL, "--from-db",
+			"no database: set database in retort.ini, "
+			"RETORT_DATABASE or --db");
+	a->ro.from_db = a->from_db ? cli->config->database : NULL;
+	rc = retort_revision_autogenerate(path, &report, &a->ro, o, err);
+	print_report(&report);
+	retort_buf_dispose(&report);
+	if (rc == RETORT_OK && !path->size)
+		printf("No changes detected\n");
+	return rc;
+}
+
 int cmd_revision(cli_ctx *cli, int argc, char **argv)
 {
 	retort_error err = RETORT_ERROR_INIT;
@@ -117,13 +168,10 @@ int cmd_revision(cli_ctx *cli, int argc, char **argv)
 	a.ro.file_template = cli->config->file_template;
 	a.ro.timezone = cli->config->timezone;
 	if (a.autogenerate)
-		rc = retort_error_set(
-			&err, RETORT_ERROR, "revision",
-			"--autogenerate is not available yet: it needs the "
-			"introspector (issue 2)");
+		rc = autogenerate(cli, &a, &path, &o, &err);
 	else
 		rc = retort_revision_write(&path, &a.ro, &o, &err);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && path.size)
 		printf("  Generating %s ...  done\n", path.ptr);
 	rc = cli_status(rc, &err);
 done:

@@ -12,7 +12,7 @@ typedef struct session {
 	retort_project *p;    /* the graph */
 	sqlite3 *db;          /* the database, or NULL */
 	retort_dbstate state; /* its version rows */
-	retort_plan plan;     /* what to do */
+	retort_runplan plan;  /* what to do */
 } session;
 
 static void session_dispose(session *s)

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -60,6 +62,9 @@ int retort_migrate__split(
 	const char *what,
 	retort_error *err);
 
+/* Append SQL's first 80 characters to B on one line ("..." if cut). */
+void retort_migrate__abbrev(retort_buf *b, const char *sql, size_t n);
+
 /* Free the statements of SCRIPT.  NULL is a no-op. */
 void retort_migrate__script_dispose(retort_script *script);
 
@@ -95,6 +100,8 @@ typedef struct retort_revfile_spec {
 	const char *schema;         /* fingerprint, or NULL */
 	const char *up_sql;         /* NULL: empty */
 	const char *down_sql;       /* NULL: empty */
+	const char *notes;          /* comment lines (each "-- ...") written
+				       before "-- migrate:up", or NULL */
 } retort_revfile_spec;
 
 /* Write the text of a revision file to OUT (appended). */
@@ -161,7 +168,7 @@ typedef struct retort_step {
 } retort_step;
 
 /* What a command will do, computed from the current heads. */
-typedef struct retort_plan {
+typedef struct retort_runplan {
 	retort_step *steps; /* in order */
 	size_t n;           /* count of steps */
 	size_t alloc;       /* allocated steps */
@@ -170,10 +177,10 @@ typedef struct retort_plan {
 	size_t *heads;      /* the version rows after it (indexes) */
 	size_t nheads;      /* count of heads */
 	bool stamp;         /* a stamp: no revision runs */
-} retort_plan;
+} retort_runplan;
 
 /* Free the steps of PLAN.  NULL is a no-op. */
-void retort_migrate__plan_dispose(retort_plan *plan);
+void retort_migrate__plan_dispose(retort_runplan *plan);
 
 /* The database's state as the runner sees it. */
 typedef struct retort_dbstate {
@@ -189,7 +196,7 @@ typedef struct retort_dbstate {
 ** in STATE are an error.
 */
 int retort_migrate__plan(
-	retort_plan *out,
+	retort_runplan *out,
 	const retort_project *p,
 	const retort_dbstate *state,
 	const char *target,
@@ -202,7 +209,7 @@ int retort_migrate__plan(
 ** unless PURGE (which also ignores unknown revisions in STATE).
 */
 int retort_migrate__plan_stamp(
-	retort_plan *out,
+	retort_runplan *out,
 	const retort_project *p,
 	const retort_dbstate *state,
 	const char *target,
@@ -223,7 +230,7 @@ typedef struct retort_run {
 int retort_migrate__run(
 	sqlite3 *db,
 	const retort_project *p,
-	const retort_plan *plan,
+	const retort_runplan *plan,
 	const retort_dbstate *state,
 	const retort_run *run,
 	retort_error *err);
@@ -255,6 +262,70 @@ int retort_migrate__open_db(
 
 /* The version table of OPTS (never NULL). */
 const char *retort_migrate__vt(const retort_migrate_options *opts);
+
+/* ------------------------------------------------------------------ */
+/* New revisions (newrev.c, replay.c, autogen.c)                      */
+
+/* A revision about to be written. */
+typedef struct retort_newrev {
+	const retort_project *p;           /* the project it joins */
+	const retort_revision_options *ro; /* what the caller asked */
+	size_t *parents;                   /* its parents (indexes), from
+					      retort__malloc */
+	size_t nparents;                   /* count of parents */
+	const char *schema;                /* "Schema:" fingerprint, or NULL */
+	const char *notes;                 /* comment lines, or NULL */
+	const char *up_sql;                /* upgrade section, or NULL */
+	const char *down_sql;              /* downgrade section, or NULL */
+} retort_newrev;
+
+/* A point in time in the configured zone (template.c). */
+typedef struct retort_when {
+	struct tm tm;   /* broken-down time in the zone */
+	int64_t epoch;  /* seconds since the epoch */
+	char label[32]; /* "UTC" or "+02:00" */
+} retort_when;
+
+/* Fill W for NOW in zone TZ ("UTC", "+02:00"; NULL or "": local). */
+int retort_migrate__when(
+	retort_when *w, int64_t now, const char *tz, retort_error *err);
+
+/* Fill NR->parents from NR->ro (--head, merge, the single head). */
+int retort_migrate__choose_parents(retort_newrev *nr, retort_error *err);
+
+/* Write the file of NR into the versions folder; its path to PATH_OUT. */
+int retort_migrate__write_newrev(
+	retort_buf *path_out, const retort_newrev *nr, retort_error *err);
+
+/*
+** Run the statements of SQL (the section of REV starting at FIRST_LINE)
+** in DB as the runner would inside its transaction: BEGIN, COMMIT and
+** foreign_keys pragmas are left out.  Errors name the file and line.
+*/
+int retort_migrate__exec_section(
+	sqlite3 *db,
+	const char *sql,
+	unsigned first_line,
+	const char *path,
+	retort_error *err);
+
+/*
+** A new sandboxed in-memory database holding what the upgrade scripts of
+** PARENTS (indexes) and all their ancestors build, in topological order.
+*/
+int retort_migrate__replay(
+	sqlite3 **out,
+	const retort_project *p,
+	const size_t *parents,
+	size_t nparents,
+	retort_error *err);
+
+/*
+** The fingerprint ("xxh3:" and 16 hex digits) of DB's schema, leaving out
+** the tables whose names start with VT.
+*/
+int retort_migrate__fingerprint(
+	char out[22], sqlite3 *db, const char *vt, retort_error *err);
 
 /* Milliseconds of work after which a statement reports progress (tests). */
 extern int retort_migrate__progress_after_ms;

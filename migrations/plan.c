@@ -16,7 +16,7 @@
 /* The planner's working state. */
 typedef struct planner {
 	const retort_project *p; /* the graph */
-	retort_plan *out;        /* the plan being built */
+	retort_runplan *out;     /* the plan being built */
 	bool *cur;               /* applied set as the steps go */
 	bool *vt;                /* version rows as the steps go */
 	retort_error *err;       /* the caller's record */
@@ -27,7 +27,7 @@ static int oom(planner *pl)
 	return retort_error_set(pl->err, RETORT_ENOMEM, NULL, "out of memory");
 }
 
-void retort_migrate__plan_dispose(retort_plan *plan)
+void retort_migrate__plan_dispose(retort_runplan *plan)
 {
 	size_t i;
 
@@ -83,7 +83,7 @@ static int add_step(planner *pl, size_t r, bool down)
 {
 	const retort_project *p = pl->p;
 	const retort_revision *rev = &p->files[r].rev;
-	retort_plan *o = pl->out;
+	retort_runplan *o = pl->out;
 	retort_step *st;
 	size_t j, k;
 
@@ -286,7 +286,7 @@ static void finish(planner *pl)
 }
 
 int retort_migrate__plan(
-	retort_plan *out,
+	retort_runplan *out,
 	const retort_project *p,
 	const retort_dbstate *state,
 	const char *target,
@@ -325,7 +325,7 @@ done:
 }
 
 int retort_migrate__plan_stamp(
-	retort_plan *out,
+	retort_runplan *out,
 	const retort_project *p,
 	const retort_dbstate *state,
 	const char *target,

@@ -470,7 +470,12 @@ void retort_migrate__format(retort_buf *out, const retort_revfile_spec *spec)
 	retort_buf_printf(out, "\n-- Create Date: %s\n", spec->create_date);
 	if (spec->schema)
 		retort_buf_printf(out, "-- Schema: %s\n", spec->schema);
-	retort_buf_puts(out, "\n-- migrate:up\n");
+	retort_buf_putc(out, '\n');
+	if (spec->notes && spec->notes[0]) {
+		retort_buf_puts(out, spec->notes);
+		retort_buf_putc(out, '\n');
+	}
+	retort_buf_puts(out, "-- migrate:up\n");
 	put_section(out, spec->up_sql);
 	retort_buf_puts(out, "\n-- migrate:down\n");
 	put_section(out, spec->down_sql);

@@ -55,7 +55,7 @@ typedef struct progress {
 typedef struct runner {
 	sqlite3 *db;                 /* NULL offline */
 	const retort_project *p;     /* the graph */
-	const retort_plan *plan;     /* what to do */
+	const retort_runplan *plan;  /* what to do */
 	const retort_dbstate *state; /* the database before */
 	const retort_run *run;       /* options */
 	retort_error *err;           /* the caller's record */
@@ -274,7 +274,7 @@ static int build_step(
 /* The statements of a stamp: the version rows and the history only. */
 static int build_stamp(runner *r, units *u)
 {
-	const retort_plan *pl = r->plan;
+	const retort_runplan *pl = r->plan;
 	retort_buf b = RETORT_BUF_INIT;
 	size_t i, n = 0,
 		  *after = retort__malloc((r->p->n + 1) * sizeof(size_t));
@@ -335,7 +335,7 @@ static void describe(retort_buf *b, runner *r, const retort_step *st)
 
 	retort_buf_clear(b);
 	if (!st) { /* a stamp */
-		const retort_plan *pl = r->plan;
+		const retort_runplan *pl = r->plan;
 
 		retort_buf_puts(b, "Running stamp_revision ");
 		for (i = 0; i < r->state->heads.n; i++)
@@ -547,30 +547,6 @@ static void put_rows(retort_buf *b, const runner *r)
 		retort_buf_puts(b, "base");
 }
 
-/* SQL's first 80 characters on one line. */
-static void put_abbrev(retort_buf *b, const char *sql, size_t n)
-{
-	size_t i, w = 0;
-	bool space = false;
-
-	while (n && (*sql == ' ' || *sql == '\n' || *sql == '\t')) {
-		sql++;
-		n--;
-	}
-	for (i = 0; i < n && w < 80; i++) {
-		bool s = sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' ||
-			 sql[i] == '\r';
-
-		if (s && space)
-			continue;
-		retort_buf_putc(b, s ? ' ' : sql[i]);
-		space = s;
-		w++;
-	}
-	if (i < n)
-		retort_buf_puts(b, "...");
-}
-
 /* Record the failure of statement SQL (unit U) of revision REV. */
 static int fail_stmt(
 	runner *r,
@@ -591,7 +567,7 @@ static int fail_stmt(
 	else
 		retort_buf_puts(&what, rev ? rev->path : r->run->vt);
 	retort_buf_printf(&msg, "%s, in statement \"", why);
-	put_abbrev(&msg, sql, (size_t)(u->sql + u->len - sql));
+	retort_migrate__abbrev(&msg, sql, (size_t)(u->sql + u->len - sql));
 	retort_buf_printf(&msg, "\"; the database stays at %s", at);
 	if (r->err && r->err->code == RETORT_OK && r->db)
 		r->err->sqlite_rc = sqlite3_extended_errcode(r->db);
@@ -775,7 +751,7 @@ done:
 int retort_migrate__run(
 	sqlite3 *db,
 	const retort_project *p,
-	const retort_plan *plan,
+	const retort_runplan *plan,
 	const retort_dbstate *state,
 	const retort_run *run,
 	retort_error *err)

@@ -229,3 +229,26 @@ void retort_migrate__script_dispose(retort_script *script)
 	retort__free(script->stmts);
 	memset(script, 0, sizeof(*script));
 }
+
+void retort_migrate__abbrev(retort_buf *b, const char *sql, size_t n)
+{
+	size_t i, w = 0;
+	bool space = false;
+
+	while (n && (*sql == ' ' || *sql == '\n' || *sql == '\t')) {
+		sql++;
+		n--;
+	}
+	for (i = 0; i < n && w < 80; i++) {
+		bool s = sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' ||
+			 sql[i] == '\r';
+
+		if (s && space)
+			continue;
+		retort_buf_putc(b, s ? ' ' : sql[i]);
+		space = s;
+		w++;
+	}
+	if (i < n)
+		retort_buf_puts(b, "...");
+}

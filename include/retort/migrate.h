@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "retort/common.h"
+#include "retort/diff.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -361,14 +362,22 @@ typedef struct retort_revision_options {
 				      Date and the name; 0: the clock */
 	bool merge;                /* a merge: two or more distinct parents
 				      are required */
-				   /* New fields are only ever appended. */
+	const char *model;         /* autogenerate: the model's schema
+				      source (SPEC §1) */
+	const char *from_db;       /* autogenerate: compare this database
+				      (which must be at the parents) instead
+				      of replaying the revisions; NULL */
+	const retort_diff_options *diff; /* autogenerate: comparison
+					    options, naming convention and
+					    rename hints; NULL: defaults */
+	/* New fields are only ever appended. */
 } retort_revision_options;
 
 #define RETORT_REVISION_OPTIONS_VERSION 1
 /* clang-format off */
 #define RETORT_REVISION_OPTIONS_INIT \
 	{ RETORT_REVISION_OPTIONS_VERSION, NULL, NULL, NULL, 0, false, \
-	  NULL, NULL, NULL, NULL, NULL, 0, false }
+	  NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, NULL }
 /* clang-format on */
 
 /**
@@ -379,6 +388,26 @@ typedef struct retort_revision_options {
  */
 RETORT_API int retort_revision_write(
 	retort_buf *path_out,
+	const retort_revision_options *ropts,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/**
+ * `revision --autogenerate`: compare what the revisions build (replayed in
+ * a sandboxed in-memory database, or ROPTS->from_db) with ROPTS->model,
+ * and write a revision whose migrate:up and migrate:down sections are the
+ * emitter's verified SQL, with the Schema fingerprint of the result.
+ * Destructive operations and possible renames are listed in a comment
+ * block of the file and in REPORT.
+ * @param path_out  the new file's path; empty when there were no changes
+ *                  ("No changes detected": nothing is written)
+ * @param report    lines for the user (replacing its contents): one
+ *                  "Detected ..." line per operation, then "warning: ..."
+ *                  lines; may be NULL
+ */
+RETORT_API int retort_revision_autogenerate(
+	retort_buf *path_out,
+	retort_buf *report,
 	const retort_revision_options *ropts,
 	const retort_migrate_options *opts,
 	retort_error *err);

@@ -151,6 +151,20 @@ static inline char *mig_versions(const char *path)
 	return buf;
 }
 
+/* Number of entries of DIR, without . and .. */
+static inline int mig_count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
 /* Join the ids of L with ','. */
 static inline char *mig_join(const retort_revids *l)
 {

@@ -281,7 +281,7 @@ Test(migrations_graph, history_ranges)
 
 /* ------------------------------------------------------------------ */
 
-static retort_plan plan;
+static retort_runplan plan;
 static retort_dbstate state;
 
 static void plan_setup(void)

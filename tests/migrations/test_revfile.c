@@ -225,7 +225,8 @@ Test(migrations_revfile, format_reads_back)
 				     "2026-01-02 03:04:05 UTC",
 				     "xxh3:00000000000000ff",
 				     "CREATE TABLE t(x);",
-				     "DROP TABLE t;\n" };
+				     "DROP TABLE t;\n",
+				     "-- a note\n-- two" };
 	retort_buf b = RETORT_BUF_INIT;
 
 	retort_migrate__format(&b, &spec);
@@ -240,6 +241,8 @@ Test(migrations_revfile, format_reads_back)
 	cr_expect_str_eq(rf.rev.up_sql, "CREATE TABLE t(x);\n\n");
 	cr_expect_str_eq(rf.rev.down_sql, "DROP TABLE t;\n");
 	cr_expect(strstr(b.ptr, "-- Revises: aaaaaaaaaaaa, bbbbbbbbbbbb\n"));
+	cr_expect(strstr(b.ptr, "\n\n-- a note\n-- two\n-- migrate:up\n"));
+	cr_expect_null(strstr(rf.rev.doc, "a note"));
 	retort_buf_dispose(&b);
 }
 

@@ -246,7 +246,7 @@ static void fk_project(const char *extra_up)
 static int upgrade_fk_on(retort_dbstate *st)
 {
 	retort_project *p = NULL;
-	retort_plan plan;
+	retort_runplan plan;
 	retort_run run = { &m.opts, "retort_version", NULL };
 	sqlite3 *db;
 	int rc;
@@ -563,7 +563,7 @@ Test(migrations_runner, concurrent_change_is_detected)
 {
 	retort_project *p = NULL;
 	retort_dbstate st;
-	retort_plan plan;
+	retort_runplan plan;
 	retort_run run = { &m.opts, "retort_version", NULL };
 	sqlite3 *db;
 
@@ -635,7 +635,7 @@ static void compare_offline_online(bool fk)
 {
 	retort_project *p = NULL;
 	retort_dbstate st;
-	retort_plan plan;
+	retort_runplan plan;
 	retort_buf offline = RETORT_BUF_INIT;
 	retort_run run = { &m.opts, "retort_version", &offline };
 	sqlite3 *db;
