@@ -160,7 +160,7 @@ static size_t corpus_names(char names[][256], size_t max)
 	return n;
 }
 
-Test(libdiff_diff_corpus, every_schema, .timeout = 120)
+Test(libdiff_diff_corpus, every_schema)
 {
 	static char names[64][256];
 	size_t n = corpus_names(names, 64), i, k;
@@ -201,7 +201,7 @@ Test(libdiff_diff_corpus, every_schema, .timeout = 120)
 	retort_schema_free(empty);
 }
 
-Test(libdiff_diff_corpus, real_version_pairs, .timeout = 60)
+Test(libdiff_diff_corpus, real_version_pairs)
 {
 	static const char *const pairs[][2] = {
 		{ "synapse_v54.sql", "synapse_v72.sql" },
