@@ -332,7 +332,7 @@ static int load_kinds(struct ictx *c)
 		if ((rc = keep_kind(c, st)) < 0)
 			break;
 	sqlite3_finalize(st);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && c->nkinds > 1)
 		qsort(c->kinds, c->nkinds, sizeof(*c->kinds), kind_cmp);
 	return rc;
 }
@@ -342,6 +342,8 @@ static const struct table_kind *table_kind(struct ictx *c, const char *name)
 {
 	struct table_kind key = { name, false, false, false };
 
+	if (!c->nkinds)
+		return NULL; /* not read (see RETORT_INTROSPECT_VERIFY_MAX) */
 	return bsearch(&key, c->kinds, c->nkinds, sizeof(key), kind_cmp);
 }
 

@@ -333,7 +333,8 @@ list_sql_files(const char *dir, char ***out, size_t *n, retort_error *err)
 		}
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_str);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_str);
 	*out = v;
 	return RETORT_OK;
 }

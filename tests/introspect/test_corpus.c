@@ -2,7 +2,8 @@
 ** test_corpus.c -- every schema of the corpus (RETORT_CORPUS_DIR: each
 ** NAME.sql, with its NAME.data.sql rows when there are some) loads from
 ** its .sql file and from a database file made from it, with identical
-** snapshots.  Groups: introspect_corpus.
+** snapshots, and round-trips: snapshot -> retort_schema_to_sql() -> new
+** database -> snapshot is identical.  Groups: introspect_corpus.
 */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "introspect.h"
 #include "retort.h"
 #include "run.h"
 
@@ -63,6 +65,34 @@ static char *snapshot(const char *source)
 	return retort_buf_detach(&b);
 }
 
+/* The snapshot of the schema that the SQL of JSON's schema creates. */
+static char *round_trip(const char *json, const char *name)
+{
+	retort_error err = RETORT_ERROR_INIT;
+	retort_schema *s = NULL, *s2 = NULL;
+	retort_buf sql = RETORT_BUF_INIT, out = RETORT_BUF_INIT;
+	char *result = NULL;
+
+	cr_assert_eq(
+		retort_schema_from_json(&s, json, strlen(json), name, &err),
+		RETORT_OK, "%s: %s", name, err.why);
+	cr_assert_eq(
+		retort_schema_to_sql(&sql, s, &err), RETORT_OK, "%s: %s", name,
+		err.why);
+	if (retort__schema_from_sql(&s2, sql.ptr, name, &err) == RETORT_OK &&
+	    retort_schema_to_json(&out, s2, &err) == RETORT_OK)
+		result = retort_buf_detach(&out);
+	else
+		cr_expect_fail(
+			"%s: the SQL of its snapshot fails: %s: %s", name,
+			err.what, err.why);
+	retort_buf_dispose(&sql);
+	retort_buf_dispose(&out);
+	retort_schema_free(s);
+	retort_schema_free(s2);
+	return result;
+}
+
 /* Run the file PATH (trusted corpus SQL) in DB, if it exists. */
 static void run_file(sqlite3 *db, const char *path, bool must_exist)
 {
@@ -98,7 +128,7 @@ static void make_database(const char *db_path, const char *name)
 	cr_assert_eq(sqlite3_close(db), SQLITE_OK);
 }
 
-Test(introspect_corpus, sql_and_database_give_the_same_snapshot, .timeout = 120)
+Test(introspect_corpus, loads_and_round_trips, .timeout = 120)
 {
 	char **names, *dir = tmpdir_new(), path[4096], db[4096];
 	size_t n = corpus_names(&names), i;
@@ -117,6 +147,11 @@ Test(introspect_corpus, sql_and_database_give_the_same_snapshot, .timeout = 120)
 		if (a && b)
 			cr_expect_str_eq(
 				a, b, "%s: .sql and .db differ", names[i]);
+		free(b);
+		b = a ? round_trip(a, names[i]) : NULL;
+		if (b)
+			cr_expect_str_eq(
+				a, b, "%s: does not round-trip", names[i]);
 		free(a);
 		free(b);
 		free(names[i]);

@@ -1,6 +1,7 @@
 /*
 ** test_introspect.c -- a live database to a schema model.
-** Groups: introspect_model (every feature of SPEC §2, field by field),
+** Groups: introspect_model (every feature of SPEC §2, field by field;
+** the same from a database file and after a round trip through SQL),
 ** introspect_exclude (sqlite_*, shadow tables, retort's own tables),
 ** introspect_canonical (what SQLite treats as equal gives equal models:
 ** order, formatting, quoting, keyword and identifier case, effective
@@ -299,6 +300,26 @@ Test(introspect_model, database_file_gives_the_same_model)
 	tmpdir_free(dir);
 }
 
+Test(introspect_model, round_trip_through_sql)
+{
+	retort_error err = RETORT_ERROR_INIT;
+	retort_buf sql = RETORT_BUF_INIT;
+	retort_schema *s1 = features(), *s2;
+	char *a, *b;
+
+	cr_assert_eq(
+		retort_schema_to_sql(&sql, s1, &err), RETORT_OK, "%s", err.why);
+	s2 = from_sql(sql.ptr);
+	a = json_of(s1);
+	b = json_of(s2);
+	cr_expect_str_eq(a, b);
+	free(a);
+	free(b);
+	retort_buf_dispose(&sql);
+	retort_schema_free(s1);
+	retort_schema_free(s2);
+}
+
 Test(introspect_exclude, internal_shadow_and_retort_tables)
 {
 	retort_schema *s = features();
@@ -475,6 +496,55 @@ Test(introspect_canonical, explicit_binary_on_a_nocase_column)
 	cr_expect_null(t->indexes[0].parts[0].collate);
 	cr_expect_str_eq(t->indexes[0].parts[1].collate, "RTRIM");
 	retort_schema_free(s);
+}
+
+Test(introspect_edge, large_schema_gives_the_same_model)
+{
+	char *text = file_read(features_path(), NULL);
+	retort_buf sql = RETORT_BUF_INIT;
+	retort_schema *small = features(), *big;
+	const retort_table *eb;
+	size_t i;
+	int k;
+
+	/* over 5,000 objects: the confirming PRAGMAs are skipped */
+	cr_assert_not_null(text);
+	retort_buf_puts(&sql, text);
+	retort_buf_puts(
+		&sql, "CREATE TABLE eb(a TEXT COLLATE NOCASE,"
+		      " UNIQUE (a COLLATE BINARY));\n"
+		      "CREATE INDEX eb_a ON eb(a COLLATE BINARY);\n");
+	for (k = 0; k < 2600; k++)
+		retort_buf_printf(
+			&sql,
+			"CREATE TABLE f%d(a TEXT COLLATE NOCASE);\n"
+			"CREATE INDEX f%d_a ON f%d(a);\n",
+			k, k, k);
+	cr_assert_not(retort_buf_oom(&sql));
+	big = from_sql(sql.ptr);
+	cr_assert_eq(retort_schema_ntables(big), 2604);
+	cr_expect_str_eq(
+		retort_schema_find_table(big, "f7")
+			->indexes[0]
+			.parts[0]
+			.collate,
+		"NOCASE");
+	eb = retort_schema_find_table(big, "eb");
+	cr_expect_null(eb->uniques[0].parts[0].collate);
+	cr_expect_null(eb->indexes[0].parts[0].collate);
+	/* the features' tables are the same records as in a small schema */
+	for (i = 0; i < retort_schema_ntables(small); i++) {
+		const retort_table *t = retort_schema_table(small, i);
+
+		cr_expect_eq(
+			retort_schema_find_table(big, t->name)->fingerprint,
+			t->fingerprint, "%s", t->name);
+	}
+	cr_expect_eq(retort_schema_nvirtual_tables(big), 2);
+	free(text);
+	retort_buf_dispose(&sql);
+	retort_schema_free(small);
+	retort_schema_free(big);
 }
 
 Test(introspect_edge, empty_schema)
