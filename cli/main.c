@@ -43,6 +43,14 @@ static const cli_command commands[] = {
 	  "set the database's revision without running SQL" },
 	{ "merge", cmd_merge, CLI_NEED_PROJECT,
 	  "write a revision that joins heads" },
+	{ "check", cmd_check, CLI_NEED_PROJECT,
+	  "drift detection for CI: pending, drift, edited, model" },
+	{ "status", cmd_status, CLI_NEED_PROJECT | CLI_NEED_DB,
+	  "the database's health (what a health endpoint reports)" },
+	{ "drift-sql", cmd_drift_sql, CLI_NEED_PROJECT,
+	  "a sqlite3 query listing what differs from a revision" },
+	{ "rehash", cmd_rehash, CLI_NEED_PROJECT,
+	  "refresh the Schema fingerprint of revisions" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
