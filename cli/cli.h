@@ -97,9 +97,6 @@ int cli_getopt_status(int end);
 int cli_usage_error(const cli_parser *p, const char *fmt, ...)
 	RETORT_FORMAT(2, 3);
 
-/* Print --help for USAGE to stdout. */
-void cli_print_help(const cli_ctx *cli, const cli_usage *usage);
-
 /*
 ** The exit status of a library result: RC itself when it is >= 0, else
 ** CLI_ERROR after printing "retort: <what>: <why>" from ERR.

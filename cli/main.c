@@ -22,7 +22,6 @@ typedef struct cli_command {
 } cli_command;
 
 static const cli_command commands[] = {
-	{ "help", cmd_help, 0, "show help on retort or on a command" },
 	{ "init", cmd_init, 0,
 	  "create a project (retort.ini, schema.sql, migrations/)" },
 	{ "revision", cmd_revision, CLI_NEED_PROJECT,
@@ -43,6 +42,9 @@ static const cli_command commands[] = {
 	  "set the database's revision without running SQL" },
 	{ "merge", cmd_merge, CLI_NEED_PROJECT,
 	  "write a revision that joins heads" },
+	{ "snapshot", cmd_snapshot, CLI_NEED_CONFIG,
+	  "print the canonical JSON snapshot of a schema" },
+	{ "help", cmd_help, 0, "show help on retort or on a command" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -6,6 +6,7 @@
 */
 #include "cli.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,16 +29,14 @@ static void add_option(cli_parser *p, size_t *nlong, const cli_option *o)
 	if (o->id < 256) {
 		size_t n = strlen(p->shorts);
 
-		if (n + 3 >= sizeof(p->shorts))
-			abort(); /* a programming error: widen shorts */
+		assert(n + 3 < sizeof(p->shorts)); /* else widen shorts */
 		p->shorts[n++] = (char)o->id;
 		if (o->arg)
 			p->shorts[n++] = ':';
 		p->shorts[n] = '\0';
 	}
 	if (o->long_name) {
-		if (*nlong + 1 >= sizeof(p->longs) / sizeof(p->longs[0]))
-			abort(); /* a programming error: widen longs */
+		assert(*nlong + 1 < sizeof(p->longs) / sizeof(p->longs[0]));
 		p->longs[*nlong].name = o->long_name;
 		p->longs[*nlong].has_arg =
 			o->arg ? required_argument : no_argument;
@@ -82,6 +81,8 @@ static const char *bad_option(const cli_parser *p, char *buf, size_t n)
 		snprintf(buf, n, "%.*s", (int)strcspn(word, "="), word);
 	return buf;
 }
+
+static void print_help(const cli_usage *usage);
 
 /* Load retort.ini and check the database, as p->cli->needs says. */
 static int set_up(cli_parser *p)
@@ -129,7 +130,7 @@ int cli_getopt(cli_parser *p)
 		case -1:
 			return set_up(p);
 		case OPT_HELP:
-			cli_print_help(p->cli, p->usage);
+			print_help(p->usage);
 			return CLI_ARGS_EXIT;
 		case OPT_CONFIG:
 			p->cli->config_path = optarg;
@@ -197,9 +198,9 @@ static void print_options(const cli_option *table)
 	}
 }
 
-void cli_print_help(const cli_ctx *cli, const cli_usage *usage)
+/* Print --help for USAGE to stdout. */
+static void print_help(const cli_usage *usage)
 {
-	(void)cli;
 	printf("usage: %s\n\n%s\n", usage->synopsis, usage->about);
 	if (usage->options[0].id) {
 		printf("\nOptions:\n");

@@ -318,7 +318,7 @@ static void warn_alter_column(
 		retort__plan_warn(
 			ctx,
 			"column %s.%s changes affinity: its values are "
-			"converted as SQLite stores them in a %s column",
+			"converted to the affinity of type %s",
 			tn, retort__plan_q(ctx, t->name),
 			*t->type ? t->type : "untyped");
 	if ((op->changes & RETORT_CHANGE_GENERATED) &&

@@ -80,6 +80,53 @@ bool retort__plan_default_is_constant(const char *expr)
 	return t.type == RETORT_TK_EOF;
 }
 
+/* The literal token of constant default EXPR (parentheses and sign
+ * skipped); EOF for none. */
+static retort_token literal_of(const char *expr)
+{
+	size_t n = strlen(expr), pos = 0;
+	retort_token t = next_token(expr, n, &pos);
+
+	while (is_punct(&t, '(') || is_punct(&t, '-') || is_punct(&t, '+'))
+		t = next_token(expr, n, &pos);
+	return t;
+}
+
+/* True when NUMBER token T is an integer (no '.', no exponent). */
+static bool is_integer(const retort_token *t)
+{
+	size_t i;
+
+	if (t->n > 1 && (t->z[1] == 'x' || t->z[1] == 'X'))
+		return true;
+	for (i = 0; i < t->n; i++)
+		if (t->z[i] == '.' || t->z[i] == 'e' || t->z[i] == 'E')
+			return false;
+	return true;
+}
+
+/*
+** True when constant default EXPR, stored in a STRICT column of TYPE,
+** has the column's type.  SQLite does not check this on ADD COLUMN: the
+** old rows would then fail PRAGMA integrity_check (verified on 3.40), so
+** anything doubtful is rebuilt, where the copy checks each row.
+*/
+static bool strict_default_fits(const char *type, const char *expr)
+{
+	retort_token t = literal_of(expr);
+
+	if (is_word(&t, "NULL") || !retort__strcasecmp(type, "ANY"))
+		return true;
+	if (!retort__strcasecmp(type, "TEXT"))
+		return t.type != RETORT_TK_BLOB;
+	if (!retort__strcasecmp(type, "BLOB"))
+		return t.type == RETORT_TK_BLOB;
+	if (!retort__strcasecmp(type, "REAL"))
+		return t.type == RETORT_TK_NUMBER;
+	return (t.type == RETORT_TK_NUMBER && is_integer(&t)) ||
+	       is_word(&t, "TRUE") || is_word(&t, "FALSE");
+}
+
 /* True when key PARTS name column NAME. */
 static bool parts_have(const retort_key_part *p, size_t n, const char *name)
 {
@@ -126,6 +173,9 @@ const char *retort__plan_add_column_refusal(
 	if (col->generated == RETORT_GENERATED_NONE &&
 	    !retort__plan_default_is_constant(col->default_sql))
 		return "a column with a non-constant default cannot be added";
+	if (t->strict && col->default_sql &&
+	    !strict_default_fits(col->type, col->default_sql))
+		return "the default does not fit the STRICT column type";
 	if (col->generated == RETORT_GENERATED_NONE && col->not_null &&
 	    !col->default_sql && version < RETORT_SQLITE_ADD_NN)
 		return "a NOT NULL column without default cannot be added";

@@ -191,8 +191,23 @@ RETORT_API int retort_diff_compare(
 /** Number of operations; 0 means the schemas are equivalent. */
 RETORT_API size_t retort_diff_count(const retort_diff *diff);
 
-/** The i-th operation, in an order that is valid to apply; NULL past the
- * end.  Borrowed from DIFF. */
+/**
+ * The i-th operation, in an order that is valid to apply; NULL past the
+ * end.  Borrowed from DIFF.  The order (docs/diff-json.md, section 3):
+ * triggers and views that go or are re-created (dependants first);
+ * indexes that go or change; constraints dropped from kept tables;
+ * tables and virtual tables that go (tables referencing others first);
+ * table renames; new tables (referenced tables first) each followed by
+ * its indexes, new and redefined virtual tables; then each kept table's
+ * changes in one group (referenced tables first: DROP_COLUMN,
+ * RENAME_COLUMN, ALTER_COLUMN, ADD_COLUMN, ALTER_PRIMARY_KEY,
+ * ALTER_TABLE_OPTIONS, REORDER_COLUMNS, ADD_UNIQUE, ADD_CHECK,
+ * ADD_FOREIGN_KEY, ADD_INDEX); new and redefined views (what they read
+ * first); new and redefined triggers.  A redefined view or trigger is a
+ * REPLACE_* only when nothing it reads changes; otherwise, and for an
+ * unchanged one that reads a view dropped on the way (or is attached to
+ * one), it is a DROP_* early and an ADD_* late.
+ */
 RETORT_API const retort_diff_op *
 retort_diff_get(const retort_diff *diff, size_t i);
 

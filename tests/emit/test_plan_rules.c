@@ -78,6 +78,25 @@ static retort_column col(const char *name, const char *dflt)
 
 #define V340 3040001
 
+/* The number of lines of PRAGMA integrity_check that are not "ok". */
+static int integrity_problems(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int n;
+
+	cr_assert_eq(
+		sqlite3_prepare_v2(
+			db,
+			"SELECT count(*) FROM pragma_integrity_check WHERE "
+			"integrity_check <> 'ok'",
+			-1, &st, NULL),
+		SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 Test(emit_plan_rules, constant_defaults)
 {
 	static const char *const yes[] = { NULL,    "0",      "-1",    "+1.5",
@@ -156,6 +175,55 @@ Test(emit_plan_rules, add_not_null)
 	/* before 3.37 the empty-table relaxation is not relied upon */
 	cr_expect_not_null(
 		retort__plan_add_column_refusal(&t, &c, NULL, 3036000));
+}
+
+Test(emit_plan_rules, add_to_strict_table)
+{
+	static const struct {
+		const char *type, *dflt;
+		bool fits;
+	} cases[] = {
+		{ "TEXT", "6", true },       { "TEXT", "'s'", true },
+		{ "TEXT", "X'00'", false },  { "INTEGER", "'7'", false },
+		{ "INTEGER", "-7", true },   { "INT", "0x10", true },
+		{ "INTEGER", "'x'", false }, { "INTEGER", "TRUE", true },
+		{ "REAL", "1", true },       { "REAL", "'x'", false },
+		{ "BLOB", "6", false },      { "BLOB", "X'01'", true },
+		{ "ANY", "X'01'", true },    { "BLOB", "NULL", true },
+	};
+	retort_column c = col("c", NULL);
+	retort_table t = table_of(&c, 1);
+	sqlite3 *db;
+	char msg[256], sql[128];
+	size_t i;
+
+	t.strict = true;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c.type = cases[i].type;
+		c.default_sql = cases[i].dflt;
+		cr_expect_eq(
+			retort__plan_add_column_refusal(&t, &c, NULL, V340) ==
+				NULL,
+			cases[i].fits, "%s DEFAULT %s", c.type, c.default_sql);
+		/* what the rule lets through keeps integrity_check happy */
+		if (!cases[i].fits)
+			continue;
+		db = db_with("CREATE TABLE t(a INT, b INT) STRICT", 1);
+		snprintf(
+			sql, sizeof(sql),
+			"ALTER TABLE t ADD COLUMN c %s DEFAULT %s", c.type,
+			c.default_sql);
+		cr_expect_eq(run(db, sql, msg), SQLITE_OK, "%s: %s", sql, msg);
+		cr_expect_eq(integrity_problems(db), 0, "%s", sql);
+		sqlite3_close(db);
+	}
+	/* and SQLite really lets a misfit through, leaving bad rows */
+	db = db_with("CREATE TABLE t(a INT, b INT) STRICT", 1);
+	cr_expect_eq(
+		run(db, "ALTER TABLE t ADD COLUMN c BLOB DEFAULT 6", msg),
+		SQLITE_OK);
+	cr_expect_eq(integrity_problems(db), 1);
+	sqlite3_close(db);
 }
 
 Test(emit_plan_rules, add_key_columns_refused)
