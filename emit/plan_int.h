@@ -163,7 +163,7 @@ typedef struct retort_plan_ctx {
 	const char **tmp_names;      /* temporary names handed out */
 	size_t ntmp;                 /* count of tmp_names */
 	size_t atmp;                 /* allocated slots of tmp_names */
-	size_t nrows_steps;          /* row checks (one per rebuild) */
+	size_t nrows_steps;          /* copy checks (one per rebuild) */
 	retort_buf present;          /* guard: objects that must exist */
 	size_t npresent;             /* count of objects in present */
 	retort_buf absent;           /* guard: objects that must not exist */
@@ -222,10 +222,10 @@ void retort__plan_expect_table(
 /* Record that column COL of table TABLE must (not) be NOT NULL. */
 void retort__plan_expect_notnull(
 	retort_plan_ctx *ctx, const char *table, const char *col, bool nn);
-/* The UPDATE that records the row count of TABLE for row check STEP,
- * before (AFTER false) or after the rebuild. */
-void retort__plan_guard_rows(
-	retort_plan_ctx *ctx, size_t step, const char *table, bool after);
+/* The UPDATE that records, for check STEP, that the copy of table FROM
+ * into TO ran (right after the INSERT ... SELECT). */
+void retort__plan_guard_copy(
+	retort_plan_ctx *ctx, size_t step, const char *from, const char *to);
 
 /* plan_script.c: helpers for every writer. */
 /* A temporary name, unique among every object name, from PREFIX and

@@ -240,9 +240,9 @@ int retort__plan_rebuild(retort_plan_ctx *ctx, retort_plan_table *pt)
 	put_header(ctx, pt);
 	if ((rc = retort__plan_create_table(ctx, pt->to, tmp, false)) < 0)
 		return rc;
-	retort__plan_guard_rows(ctx, pt->rows_step, pt->cur, false);
 	copy_warnings(ctx, pt);
 	put_copy(ctx, pt, tmp);
+	retort__plan_guard_copy(ctx, pt->rows_step, pt->cur, tmp);
 	if (pt->to->primary_key && pt->to->primary_key->autoincrement)
 		put_sequence(ctx, pt->cur, tmp);
 	retort_buf_puts(ctx->out, "DROP TABLE ");
@@ -257,7 +257,6 @@ int retort__plan_rebuild(retort_plan_ctx *ctx, retort_plan_table *pt)
 		if ((rc = retort__plan_create_index(ctx, &pt->to->indexes[i])) <
 		    0)
 			return rc;
-	retort__plan_guard_rows(ctx, pt->rows_step, pt->cur, true);
 	retort__plan_expect(ctx, "table", tmp, false);
 	retort__plan_expect(ctx, "table", pt->to->name, true);
 	retort__plan_expect_table(ctx, pt->to->name, pt->to->ncolumns);

@@ -239,6 +239,25 @@ RETORT_API void retort_revision_format(
 
 /* ------------------------------------------------------------------ */
 /* Running revisions against a database                                */
+/*
+ * How a revision runs.  Each revision is one transaction, BEGIN IMMEDIATE
+ * ... COMMIT, that also updates the version table (the current heads, as
+ * Alembic's alembic_version) and <version_table>_history (revision,
+ * checksum of the file as applied, applied_at in UTC): a failure, or a
+ * kill -9, leaves the database at the previous revision.  The runner owns
+ * the transaction, so a script's own BEGIN, COMMIT and END statements are
+ * left out and a ROLLBACK is refused.  PRAGMA foreign_keys cannot change
+ * inside a transaction: when a script switches foreign keys off anywhere
+ * (as the emitter's table rebuilds do, before their BEGIN), the runner
+ * switches them off before its BEGIN if the connection has them on, runs
+ * PRAGMA foreign_key_check before COMMIT, and switches them back on after
+ * COMMIT or ROLLBACK; the script's foreign_keys pragmas are left out.  A
+ * PRAGMA foreign_key_check in a script that returns a row fails the
+ * revision.  Offline mode (retort_migrate_sql()) prints exactly these
+ * statements.  Before each revision the runner also reads the version
+ * table (not printed) to refuse to run when another process has migrated
+ * the database since the plan was made.
+ */
 
 /**
  * The database's current revisions (the rows of its version table).

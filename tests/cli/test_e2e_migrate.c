@@ -144,12 +144,13 @@ Test(cli_migrate, init_writes_a_project_once)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.err, "");
 	run_result_dispose(&r);
-	run_retort(&r, NULL, "init", proj, NULL);
+	run_retort(&r, NULL, "init", other, NULL);
 	cr_expect_eq(r.status, 2);
 	cr_expect(
 		strstr(r.err, "retort.ini: exists already") != NULL, "%s",
 		r.err);
 	run_result_dispose(&r);
+	free(other);
 }
 
 Test(cli_migrate, revision_heads_branches_merge_history)
