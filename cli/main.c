@@ -44,6 +44,8 @@ static const cli_command commands[] = {
 	  "write a revision that joins heads" },
 	{ "snapshot", cmd_snapshot, CLI_NEED_CONFIG,
 	  "print the canonical JSON snapshot of a schema" },
+	{ "diff", cmd_diff, CLI_NEED_CONFIG,
+	  "compare two schemas: text, JSON or the SQL between them" },
 	{ "help", cmd_help, 0, "show help on retort or on a command" },
 };
 
