@@ -286,7 +286,10 @@ typedef struct retort_when {
 	char label[32]; /* "UTC" or "+02:00" */
 } retort_when;
 
-/* Fill W for NOW in zone TZ ("UTC", "+02:00"; NULL or "": local). */
+/*
+** Fill W for NOW in zone TZ ("UTC", "+02:00", "Europe/Paris"; NULL or "":
+** local time).
+*/
 int retort_migrate__when(
 	retort_when *w, int64_t now, const char *tz, retort_error *err);
 

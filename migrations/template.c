@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "migrate_int.h"
@@ -43,6 +44,59 @@ static bool parse_offset(const char *s, long *secs)
 	return true;
 }
 
+/* Local time of T into W, its offset as "+01:00" in the label. */
+static int local_time(retort_when *w, time_t t, retort_error *err)
+{
+	if (!localtime_r(&t, &w->tm))
+		return retort_error_set(
+			err, RETORT_ERROR, "timezone", "no local time");
+	strftime(w->label, sizeof(w->label), "%z", &w->tm);
+	/* "+0100" -> "+01:00" */
+	memmove(w->label + 4, w->label + 3, 3);
+	w->label[3] = ':';
+	return RETORT_OK;
+}
+
+/*
+** An IANA zone ("Europe/Paris"): the system's tz database, through TZ.
+** Changing TZ is not thread-safe; new revisions are written by one
+** command at a time.
+*/
+static int
+zone_time(retort_when *w, time_t t, const char *tz, retort_error *err)
+{
+	retort_buf path = RETORT_BUF_INIT;
+	const char *old = getenv("TZ");
+	char *saved = old ? retort__strdup(old) : NULL;
+	struct stat st;
+	bool known;
+	int rc;
+
+	retort_buf_printf(&path, "/usr/share/zoneinfo/%s", tz);
+	known = tz[0] != '/' && !strstr(tz, "..") && !retort_buf_oom(&path) &&
+		!stat(path.ptr, &st) && S_ISREG(st.st_mode);
+	retort_buf_dispose(&path);
+	if (!known || (old && !saved)) {
+		retort__free(saved);
+		return retort_error_set(
+			err, RETORT_EINVAL, "timezone",
+			"unknown time zone '%s': use UTC, a fixed offset such "
+			"as +02:00, a zone of the tz database such as "
+			"Europe/Paris, or nothing for local time",
+			tz);
+	}
+	setenv("TZ", tz, 1);
+	tzset();
+	rc = local_time(w, t, err);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	retort__free(saved);
+	return rc;
+}
+
 int retort_migrate__when(
 	retort_when *w, int64_t now, const char *tz, retort_error *err)
 {
@@ -51,16 +105,8 @@ int retort_migrate__when(
 
 	memset(w, 0, sizeof(*w));
 	w->epoch = now;
-	if (!tz || !tz[0]) {
-		if (!localtime_r(&t, &w->tm))
-			return retort_error_set(
-				err, RETORT_ERROR, "timezone", "no local time");
-		strftime(w->label, sizeof(w->label), "%z", &w->tm);
-		/* "+0100" -> "+01:00" */
-		memmove(w->label + 4, w->label + 3, 3);
-		w->label[3] = ':';
-		return RETORT_OK;
-	}
+	if (!tz || !tz[0])
+		return local_time(w, t, err);
 	if (!retort__strcasecmp(tz, "UTC") || !retort__strcasecmp(tz, "GMT") ||
 	    !strcmp(tz, "Z")) {
 		gmtime_r(&t, &w->tm);
@@ -68,11 +114,7 @@ int retort_migrate__when(
 		return RETORT_OK;
 	}
 	if (!parse_offset(tz, &off))
-		return retort_error_set(
-			err, RETORT_EINVAL, "timezone",
-			"unsupported time zone '%s': use UTC, a fixed offset "
-			"such as +02:00, or nothing for local time",
-			tz);
+		return zone_time(w, t, tz, err);
 	t += off;
 	gmtime_r(&t, &w->tm);
 	snprintf(

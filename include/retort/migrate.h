@@ -372,8 +372,10 @@ typedef struct retort_revision_options {
 	size_t nheads;             /* count of heads */
 	bool splice;               /* allow a parent that is not a head */
 	const char *file_template; /* NULL: RETORT_DEFAULT_FILE_TEMPLATE */
-	const char *timezone;      /* "UTC", "+02:00", ...; NULL or "":
-				      local time */
+	const char *timezone;      /* "UTC", "+02:00", "Europe/Paris" (the
+				      tz database; sets TZ for a moment,
+				      not thread-safe); NULL or "": local
+				      time */
 	const char *up_sql;        /* upgrade section; NULL: empty */
 	const char *down_sql;      /* downgrade section; NULL: empty */
 	const char *schema;        /* "Schema:" fingerprint; NULL: none */
