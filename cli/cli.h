@@ -174,6 +174,10 @@ int cmd_history(cli_ctx *cli, int argc, char **argv);
 int cmd_show(cli_ctx *cli, int argc, char **argv);
 int cmd_stamp(cli_ctx *cli, int argc, char **argv);
 int cmd_merge(cli_ctx *cli, int argc, char **argv);
+int cmd_check(cli_ctx *cli, int argc, char **argv);
+int cmd_status(cli_ctx *cli, int argc, char **argv);
+int cmd_drift_sql(cli_ctx *cli, int argc, char **argv);
+int cmd_rehash(cli_ctx *cli, int argc, char **argv);
 
 /* The migrate options of the loaded configuration, with the progress
  * display on a terminal (cli/cmd_upgrade.c). */
