@@ -388,15 +388,16 @@ static int load_text(
 	const retort_load_options *opts,
 	retort_error *err)
 {
+	int rc;
+
 	if (is_json(z, n))
 		return retort_schema_from_json(out, z, n, what, err);
 	if (!ends_with_sql(what) && !retort__is_sql_text(z, n))
 		return retort_error_set(
 			err, RETORT_EINVAL, what,
 			"not a schema source: neither a SQLite database, a SQL script nor a JSON snapshot");
-	if (retort__check_sql_text(z, n, what, err) < 0)
-		return err ? err->code : RETORT_EINVAL;
-	return load_sql(out, &what, 1, z, what, opts, err);
+	rc = retort__check_sql_text(z, n, what, err);
+	return rc < 0 ? rc : load_sql(out, &what, 1, z, what, opts, err);
 }
 
 /* A file or folder named PATH. */

@@ -105,10 +105,10 @@ static int find_unknown(checker *c, bool *any)
 /* The revisions an upgrade to heads would run, into c->r->pending. */
 static int find_pending(checker *c)
 {
+	retort_plan_req heads = { "heads", false, false, false };
 	retort_runplan plan;
 	size_t i;
-	int rc = retort_migrate__plan(
-		&plan, c->p, &c->state, "heads", false, c->err);
+	int rc = retort_migrate__plan(&plan, c->p, &c->state, &heads, c->err);
 
 	for (i = 0; rc == RETORT_OK && i < plan.n; i++)
 		if (!retort_migrate__revids_add(

@@ -271,7 +271,9 @@ rewrite(const retort_revision *rev,
 	}
 	if (rc == RETORT_OK)
 		rc = retort_migrate__parse(
-			&check, &arena, rev->path, text.ptr, text.size, err);
+			&check, &arena,
+			&(retort_source){ rev->path, text.ptr, text.size },
+			err);
 	if (rc == RETORT_OK &&
 	    (!check.rev.schema || strcmp(check.rev.schema, fp) ||
 	     strcmp(check.rev.id, rev->id)))

@@ -253,7 +253,7 @@ RETORT_API void retort_revision_format(
  * PRAGMA foreign_key_check before COMMIT, and switches them back on after
  * COMMIT or ROLLBACK; the script's foreign_keys pragmas are left out.  A
  * PRAGMA foreign_key_check in a script that returns a row fails the
- * revision.  Offline mode (retort_migrate_sql()) prints exactly these
+ * revision.  Offline mode (retort_migrate_upgrade_sql()) prints exactly these
  * statements.  Before each revision the runner also reads the version
  * table (not printed) to refuse to run when another process has migrated
  * the database since the plan was made.
@@ -332,17 +332,24 @@ RETORT_API int retort_migrate_stamp(
 	retort_error *err);
 
 /**
- * Offline mode (`--sql`): write to OUT (replacing its contents) the SQL that
- * the upgrade (or, with DOWNGRADE, the downgrade) to TARGET would run, touching
- * nothing.  TARGET may be "FROM:TO" to start at FROM; otherwise the
- * start is the database's current revision when URL names an existing
- * database (opened read-only), else base.
+ * Offline mode (`upgrade --sql`): write to OUT (replacing its contents)
+ * exactly the SQL that the upgrade to TARGET would run, touching nothing.
+ * TARGET may be "FROM:TO" to start at FROM; otherwise the start is the
+ * database's current revision when URL names an existing database
+ * (opened read-only), else base.
  */
-RETORT_API int retort_migrate_sql(
+RETORT_API int retort_migrate_upgrade_sql(
 	retort_buf *out,
 	const char *url,
 	const char *target,
-	bool downgrade,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** The same for `downgrade --sql` (TARGET NULL: "-1"). */
+RETORT_API int retort_migrate_downgrade_sql(
+	retort_buf *out,
+	const char *url,
+	const char *target,
 	const retort_migrate_options *opts,
 	retort_error *err);
 
@@ -434,19 +441,18 @@ RETORT_API int retort_revision_autogenerate(
 	retort_error *err);
 
 /**
- * Render FILE_TEMPLATE (Alembic's tokens: %(rev)s %(slug)s %(year)d
- * %(month).2d %(day).2d %(hour).2d %(minute).2d %(second).2d %(epoch)s,
- * and %% for %) into OUT, without the ".sql" suffix.  The slug of
- * MESSAGE is made of its ASCII letters and digits, lower case, joined by
- * '_', at most 40 characters.
+ * The name (without ".sql") of the file of revision REV_ID:
+ * ROPTS->file_template (NULL: RETORT_DEFAULT_FILE_TEMPLATE) rendered with
+ * Alembic's tokens %(rev)s %(slug)s %(year)d %(month).2d %(day).2d
+ * %(hour).2d %(minute).2d %(second).2d %(epoch)s (and %% for %), at
+ * ROPTS->now in ROPTS->timezone.  The slug of ROPTS->message is made of
+ * its ASCII letters and digits, lower case, joined by '_', at most 40
+ * characters.  Replaces OUT's contents.
  */
 RETORT_API int retort_revision_filename(
 	retort_buf *out,
-	const char *file_template,
 	const char *rev_id,
-	const char *message,
-	int64_t now,
-	const char *timezone,
+	const retort_revision_options *ropts,
 	retort_error *err);
 
 /**

@@ -34,9 +34,14 @@ TestSuite(migrations_template, .init = setup, .fini = teardown);
 
 static char *render(const char *tpl, const char *msg, const char *tz)
 {
+	retort_revision_options ro = RETORT_REVISION_OPTIONS_INIT;
+
+	ro.file_template = tpl;
+	ro.message = msg;
+	ro.now = NOW;
+	ro.timezone = tz;
 	retort_error_clear(&err);
-	if (retort_revision_filename(
-		    &out, tpl, "3f2a9c1b7d4e", msg, NOW, tz, &err) < 0)
+	if (retort_revision_filename(&out, "3f2a9c1b7d4e", &ro, &err) < 0)
 		return NULL;
 	return out.ptr;
 }
