@@ -511,15 +511,17 @@ static int check_revisions(checker *c)
 	rc = retort_drift__fingerprints(&c->fps, c->p, want, c->vt, c->err);
 	for (i = 0; rc == RETORT_OK && i < c->p->n; i++)
 		rc = revision_line(c, i, c->fps.fp[i], &bad);
-	if (rc == RETORT_OK)
+	if (rc == RETORT_OK && bad)
 		retort_drift__state(
-			c->r, RETORT_CHECK_REVISIONS,
-			bad ? RETORT_CHECK_FAILED : RETORT_CHECK_PASSED,
-			bad ? "%d of %zu revisions record a wrong or no Schema "
-			      "line"
-			    : "%d of %zu revisions: every Schema line is what "
-			      "its revision builds",
-			bad ? bad : (int)c->p->n, c->p->n);
+			c->r, RETORT_CHECK_REVISIONS, RETORT_CHECK_FAILED,
+			"%d of %zu revisions record a wrong or no Schema line",
+			bad, c->p->n);
+	else if (rc == RETORT_OK)
+		retort_drift__state(
+			c->r, RETORT_CHECK_REVISIONS, RETORT_CHECK_PASSED,
+			"the Schema line of each of the %zu revision%s is what "
+			"it builds",
+			c->p->n, c->p->n == 1 ? "" : "s");
 	retort__free(want);
 	return rc;
 }

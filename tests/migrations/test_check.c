@@ -41,7 +41,8 @@ TestSuite(migrations_check_json, .init = setup, .fini = teardown);
  "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, "           \
  "name TEXT);\nCREATE INDEX ix_users_email ON users (email);"
 #define POSTS                                                                  \
- "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER "                \
+ "CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id "          \
+ "INTEGER "                                                                    \
  "REFERENCES users (id), body TEXT);\n"                                        \
  "CREATE TRIGGER tr_posts AFTER INSERT ON posts BEGIN UPDATE posts SET "       \
  "body = trim(body) WHERE id = NEW.id; END;"

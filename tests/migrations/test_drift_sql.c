@@ -35,7 +35,8 @@ TestSuite(migrations_drift_sql, .init = setup, .fini = teardown);
  "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, "           \
  "name TEXT);\nCREATE INDEX ix_users_email ON users (email);"
 #define POSTS                                                                  \
- "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER "                \
+ "CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id "          \
+ "INTEGER "                                                                    \
  "REFERENCES users (id), body TEXT);\n"                                        \
  "CREATE VIEW v_posts AS SELECT p.id, u.email FROM posts AS p JOIN users "     \
  "AS u ON u.id = p.user_id;\n"                                                 \
