@@ -26,7 +26,7 @@ if [ ! -x /usr/bin/time ]; then
 	apt-get update -qq && apt-get install -y -qq time
 fi
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is missing (apt-get install sqlite3)" >&2; exit 2; }
-if [ ! -x "$retort" ]; then
+if [ -z "${RETORT:-}" ]; then # our own build, brought up to date
 	echo "== building $retort" >&2
 	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build build-release -j2 --target retort >/dev/null

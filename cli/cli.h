@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "retort.h"
 
@@ -112,11 +113,30 @@ void cli_warn(const char *text);
 /* Whether to colour stdout: a terminal, and NO_COLOR unset or empty. */
 bool cli_use_color(void);
 
+/* An output being written: stdout, or a file replaced only when whole. */
+typedef struct cli_out {
+	const char *path; /* the target file; NULL for stdout */
+	char *tmp;        /* the temporary file beside it (from malloc) */
+	FILE *f;          /* where the bytes go */
+} cli_out;
+
 /*
-** Write LEN bytes of DATA to PATH without ever leaving a partial PATH: a
-** temporary file in the same folder, renamed over PATH once complete
-** and closed.  NULL or "-" writes to stdout (checked at exit by main).
+** Start writing to PATH (NULL or "-": stdout): a temporary file in the
+** same folder, so that PATH is never partial.
 */
+int cli_out_open(cli_out *o, const char *path, retort_error *err);
+
+/* Write LEN bytes of DATA to the cli_out CTX (a retort_write_fn). */
+int cli_out_write(void *ctx, const char *data, size_t len, retort_error *err);
+
+/*
+** Finish: when RC is RETORT_OK, flush and close the temporary file and
+** rename it over the target; otherwise remove it.  Returns RC, or the
+** failure to finish.  Stdout is left to main()'s check at exit.
+*/
+int cli_out_close(cli_out *o, int rc, retort_error *err);
+
+/* Write LEN bytes of DATA to PATH (NULL or "-": stdout) in one go. */
 int cli_write_output(
 	const char *path, const char *data, size_t len, retort_error *err);
 
@@ -154,6 +174,10 @@ int cmd_history(cli_ctx *cli, int argc, char **argv);
 int cmd_show(cli_ctx *cli, int argc, char **argv);
 int cmd_stamp(cli_ctx *cli, int argc, char **argv);
 int cmd_merge(cli_ctx *cli, int argc, char **argv);
+int cmd_check(cli_ctx *cli, int argc, char **argv);
+int cmd_status(cli_ctx *cli, int argc, char **argv);
+int cmd_drift_sql(cli_ctx *cli, int argc, char **argv);
+int cmd_rehash(cli_ctx *cli, int argc, char **argv);
 
 /* The migrate options of the loaded configuration, with the progress
  * display on a terminal (cli/cmd_upgrade.c). */

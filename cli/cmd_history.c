@@ -47,29 +47,38 @@ static const cli_usage show_usage = {
 	verbose_options
 };
 
-/* Parse the options of a listing command; -1 to go on. */
-static int
-parse(cli_parser *p,
-      cli_ctx *cli,
-      int argc,
-      char **argv,
-      const cli_usage *u,
-      bool *verbose,
-      const char **range,
-      bool *current)
+/* The options of the listing commands. */
+typedef struct list_args {
+	bool verbose;      /* --verbose */
+	const char *range; /* -r RANGE, or NULL */
+	bool current;      /* --indicate-current */
+} list_args;
+
+/*
+** Parse the options (P is initialised) and check that there are NOPS
+** operands; -1 to go on, else an exit status.
+*/
+static int parse(cli_parser *p, list_args *a, int nops)
 {
 	int c;
 
-	cli_parser_init(p, cli, argc, argv, u);
+	memset(a, 0, sizeof(*a));
 	while ((c = cli_getopt(p)) >= 0) {
 		if (c == OPT_VERBOSE)
-			*verbose = true;
+			a->verbose = true;
 		else if (c == OPT_RANGE)
-			*range = p->arg;
+			a->range = p->arg;
 		else if (c == OPT_CURRENT)
-			*current = true;
+			a->current = true;
 	}
-	return c == CLI_ARGS_DONE ? -1 : cli_getopt_status(c);
+	if (c != CLI_ARGS_DONE)
+		return cli_getopt_status(c);
+	if (p->argc - optind > nops)
+		return cli_usage_error(
+			p, "unexpected argument '%s'", p->argv[optind + nops]);
+	if (p->argc - optind < nops)
+		return cli_usage_error(p, "give one revision");
+	return -1;
 }
 
 /* Print B to stdout and free it. */
@@ -90,57 +99,61 @@ static bool listed(const retort_revids *list, const char *id)
 	return false;
 }
 
-int cmd_history(cli_ctx *cli, int argc, char **argv)
+/* The revisions of A's range, newest first, into B. */
+static int list_history(
+	retort_buf *b,
+	const cli_ctx *cli,
+	const list_args *a,
+	const retort_migrate_options *o,
+	retort_error *err)
 {
-	retort_error err = RETORT_ERROR_INIT;
 	retort_revids cur = RETORT_REVIDS_INIT, ids = RETORT_REVIDS_INIT;
-	retort_buf b = RETORT_BUF_INIT;
 	retort_project *proj = NULL;
-	retort_migrate_options o;
-	const char *range = NULL;
-	bool verbose = false, mark = false, need_db;
-	cli_parser p;
+	bool need_db = a->current || (a->range && strstr(a->range, "current"));
 	size_t i;
-	int rc = parse(
-		&p, cli, argc, argv, &history_usage, &verbose, &range, &mark);
+	int rc = need_db ? retort_migrate_current(
+				   &cur, cli->config->database, o, err)
+			 : RETORT_OK;
 
-	if (rc >= 0)
-		return rc;
-	if (optind < argc)
-		return cli_usage_error(
-			&p, "unexpected argument '%s'", argv[optind]);
-	cli_migrate_options(cli, &o);
-	need_db = mark || (range && strstr(range, "current"));
-	if (need_db && !cli->config->database)
-		return cli_fail(
-			cli->cmd, "'current' needs a database: set "
-				  "database in retort.ini, "
-				  "RETORT_DATABASE or --db");
-	rc = need_db ? retort_migrate_current(
-			       &cur, cli->config->database, &o, &err)
-		     : RETORT_OK;
 	if (rc == RETORT_OK)
-		rc = retort_project_open(&proj, &o, &err);
+		rc = retort_project_open(&proj, o, err);
 	if (rc == RETORT_OK)
 		rc = retort_project_range(
-			&ids, proj, range, need_db ? &cur : NULL, &err);
+			&ids, proj, a->range, need_db ? &cur : NULL, err);
 	for (i = 0; rc == RETORT_OK && i < ids.n; i++) {
-		unsigned f = verbose ? RETORT_REVFMT_VERBOSE
-				     : RETORT_REVFMT_PARENTS |
-					       RETORT_REVFMT_DOC |
-					       RETORT_REVFMT_TREE;
+		unsigned f = a->verbose ? RETORT_REVFMT_VERBOSE
+					: RETORT_REVFMT_PARENTS |
+						  RETORT_REVFMT_DOC |
+						  RETORT_REVFMT_TREE;
 
-		if (mark && listed(&cur, ids.ids[i]))
+		if (a->current && listed(&cur, ids.ids[i]))
 			f |= RETORT_REVFMT_CURRENT;
 		retort_revision_format(
-			&b, retort_project_find(proj, ids.ids[i]), f);
-		if (!verbose)
-			retort_buf_putc(&b, '\n');
+			b, retort_project_find(proj, ids.ids[i]), f);
+		if (!a->verbose)
+			retort_buf_putc(b, '\n');
 	}
-	flush(&b);
 	retort_revids_dispose(&ids);
 	retort_revids_dispose(&cur);
 	retort_project_free(proj);
+	return rc;
+}
+
+int cmd_history(cli_ctx *cli, int argc, char **argv)
+{
+	retort_error err = RETORT_ERROR_INIT;
+	retort_buf b = RETORT_BUF_INIT;
+	retort_migrate_options o;
+	list_args a;
+	cli_parser p;
+	int rc;
+
+	cli_parser_init(&p, cli, argc, argv, &history_usage);
+	if ((rc = parse(&p, &a, 0)) >= 0)
+		return rc;
+	cli_migrate_options(cli, &o);
+	rc = list_history(&b, cli, &a, &o, &err);
+	flush(&b);
 	return cli_status(rc, &err);
 }
 
@@ -150,25 +163,21 @@ int cmd_heads(cli_ctx *cli, int argc, char **argv)
 	retort_buf b = RETORT_BUF_INIT;
 	retort_project *proj = NULL;
 	retort_migrate_options o;
-	const char *range = NULL;
-	bool verbose = false, mark = false;
+	list_args a;
 	cli_parser p;
 	size_t i;
-	int rc = parse(
-		&p, cli, argc, argv, &heads_usage, &verbose, &range, &mark);
+	int rc;
 
-	if (rc >= 0)
+	cli_parser_init(&p, cli, argc, argv, &heads_usage);
+	if ((rc = parse(&p, &a, 0)) >= 0)
 		return rc;
-	if (optind < argc)
-		return cli_usage_error(
-			&p, "unexpected argument '%s'", argv[optind]);
 	cli_migrate_options(cli, &o);
 	rc = retort_project_open(&proj, &o, &err);
 	for (i = 0; rc == RETORT_OK && i < retort_project_nheads(proj); i++) {
 		retort_revision_format(
 			&b, retort_project_head(proj, i),
-			verbose ? RETORT_REVFMT_VERBOSE : RETORT_REVFMT_HEAD);
-		if (!verbose)
+			a.verbose ? RETORT_REVFMT_VERBOSE : RETORT_REVFMT_HEAD);
+		if (!a.verbose)
 			retort_buf_putc(&b, '\n');
 	}
 	flush(&b);
@@ -205,18 +214,14 @@ int cmd_branches(cli_ctx *cli, int argc, char **argv)
 	retort_buf b = RETORT_BUF_INIT;
 	retort_project *proj = NULL;
 	retort_migrate_options o;
-	const char *range = NULL;
-	bool verbose = false, mark = false;
+	list_args a;
 	cli_parser p;
 	size_t i;
-	int rc = parse(
-		&p, cli, argc, argv, &branches_usage, &verbose, &range, &mark);
+	int rc;
 
-	if (rc >= 0)
+	cli_parser_init(&p, cli, argc, argv, &branches_usage);
+	if ((rc = parse(&p, &a, 0)) >= 0)
 		return rc;
-	if (optind < argc)
-		return cli_usage_error(
-			&p, "unexpected argument '%s'", argv[optind]);
 	cli_migrate_options(cli, &o);
 	rc = retort_project_open(&proj, &o, &err);
 	/* newest first, as Alembic walks the revisions */
@@ -224,53 +229,63 @@ int cmd_branches(cli_ctx *cli, int argc, char **argv)
 		const retort_revision *rev = retort_project_revision(proj, i);
 
 		if (rev->nchildren > 1)
-			branch_point(&b, proj, rev, verbose);
+			branch_point(&b, proj, rev, a.verbose);
 	}
 	flush(&b);
 	retort_project_free(proj);
 	return cli_status(rc, &err);
 }
 
-int cmd_show(cli_ctx *cli, int argc, char **argv)
+/* The log entries of the revisions REV names ("current" included). */
+static int show_revs(
+	retort_buf *b,
+	const cli_ctx *cli,
+	const char *rev,
+	const retort_migrate_options *o,
+	retort_error *err)
 {
-	retort_error err = RETORT_ERROR_INIT;
 	retort_revids ids = RETORT_REVIDS_INIT;
-	retort_buf b = RETORT_BUF_INIT;
 	retort_project *proj = NULL;
-	retort_migrate_options o;
-	const char *range = NULL;
-	bool verbose = false, mark = false;
-	cli_parser p;
 	size_t i;
-	int rc = parse(
-		&p, cli, argc, argv, &show_usage, &verbose, &range, &mark);
+	int rc = retort_project_open(&proj, o, err);
 
-	if (rc >= 0)
-		return rc;
-	if (argc - optind != 1)
-		return cli_usage_error(&p, "give one revision");
-	cli_migrate_options(cli, &o);
-	rc = retort_project_open(&proj, &o, &err);
-	if (rc == RETORT_OK && !strcmp(argv[optind], "current"))
+	if (rc == RETORT_OK && !strcmp(rev, "current"))
 		rc = retort_migrate_current(
-			&ids, cli->config->database, &o, &err);
+			&ids, cli->config->database, o, err);
 	else if (rc == RETORT_OK)
-		rc = retort_project_resolve(&ids, proj, argv[optind], &err);
+		rc = retort_project_resolve(&ids, proj, rev, err);
 	for (i = 0; rc == RETORT_OK && i < ids.n; i++) {
-		const retort_revision *rev =
+		const retort_revision *r =
 			retort_project_find(proj, ids.ids[i]);
 
-		if (!rev)
+		if (r)
+			retort_revision_format(b, r, RETORT_REVFMT_VERBOSE);
+		else
 			rc = retort_error_set(
-				&err, RETORT_ENOTFOUND, ids.ids[i],
+				err, RETORT_ENOTFOUND, ids.ids[i],
 				"the database is at revision %s, which no "
 				"revision file provides",
 				ids.ids[i]);
-		else
-			retort_revision_format(&b, rev, RETORT_REVFMT_VERBOSE);
 	}
-	flush(&b);
 	retort_revids_dispose(&ids);
 	retort_project_free(proj);
+	return rc;
+}
+
+int cmd_show(cli_ctx *cli, int argc, char **argv)
+{
+	retort_error err = RETORT_ERROR_INIT;
+	retort_buf b = RETORT_BUF_INIT;
+	retort_migrate_options o;
+	list_args a;
+	cli_parser p;
+	int rc;
+
+	cli_parser_init(&p, cli, argc, argv, &show_usage);
+	if ((rc = parse(&p, &a, 1)) >= 0)
+		return rc;
+	cli_migrate_options(cli, &o);
+	rc = show_revs(&b, cli, argv[optind], &o, &err);
+	flush(&b);
 	return cli_status(rc, &err);
 }

@@ -23,7 +23,10 @@ static const cli_usage usage = {
 	options
 };
 
-/* Load SOURCE and write its snapshot to OUTPUT (NULL: stdout). */
+/*
+** Load SOURCE and write its snapshot to OUTPUT (NULL: stdout), in pieces:
+** a 10,000-table snapshot is some 50 MB that need not sit in memory.
+*/
 static int snapshot(
 	const char *source,
 	const char *output,
@@ -32,16 +35,19 @@ static int snapshot(
 {
 	retort_load_options lo = RETORT_LOAD_OPTIONS_INIT;
 	retort_schema *schema = NULL;
-	retort_buf json = RETORT_BUF_INIT;
+	cli_out out;
 	int rc;
 
 	lo.exclude_prefix = cfg->version_table;
 	rc = retort_schema_load(&schema, source, &lo, err);
 	if (rc == RETORT_OK)
-		rc = retort_schema_to_json(&json, schema, err);
+		rc = cli_out_open(&out, output, err);
 	if (rc == RETORT_OK)
-		rc = cli_write_output(output, json.ptr, json.size, err);
-	retort_buf_dispose(&json);
+		rc = cli_out_close(
+			&out,
+			retort_schema_write_json(
+				schema, cli_out_write, &out, err),
+			err);
 	retort_schema_free(schema);
 	return rc;
 }

@@ -106,8 +106,10 @@ static int print_sql(
 {
 	retort_error err = RETORT_ERROR_INIT;
 	retort_buf sql = RETORT_BUF_INIT;
-	int rc = retort_migrate_sql(
-		&sql, cli->config->database, target, down, o, &err);
+	int rc = down ? retort_migrate_downgrade_sql(
+				&sql, cli->config->database, target, o, &err)
+		      : retort_migrate_upgrade_sql(
+				&sql, cli->config->database, target, o, &err);
 
 	if (rc == RETORT_OK)
 		fwrite(sql.ptr, 1, sql.size, stdout);

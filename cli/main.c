@@ -42,8 +42,18 @@ static const cli_command commands[] = {
 	  "set the database's revision without running SQL" },
 	{ "merge", cmd_merge, CLI_NEED_PROJECT,
 	  "write a revision that joins heads" },
+	{ "check", cmd_check, CLI_NEED_PROJECT,
+	  "drift detection for CI: pending, drift, edited, model" },
+	{ "status", cmd_status, CLI_NEED_PROJECT | CLI_NEED_DB,
+	  "the database's health (what a health endpoint reports)" },
+	{ "drift-sql", cmd_drift_sql, CLI_NEED_PROJECT,
+	  "a sqlite3 query listing what differs from a revision" },
+	{ "rehash", cmd_rehash, CLI_NEED_PROJECT,
+	  "refresh the Schema fingerprint of revisions" },
 	{ "snapshot", cmd_snapshot, CLI_NEED_CONFIG,
 	  "print the canonical JSON snapshot of a schema" },
+	{ "diff", cmd_diff, CLI_NEED_CONFIG,
+	  "compare two schemas: text, JSON or the SQL between them" },
 	{ "help", cmd_help, 0, "show help on retort or on a command" },
 };
 

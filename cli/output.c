@@ -1,5 +1,5 @@
 /*
-** output.c -- writing a command's result to a file or stdout, never
+** output.c -- writing a command's result to stdout or to a file, never
 ** leaving a partial file behind: a temporary file in the same folder is
 ** written, flushed, closed and then renamed over the target (cli layer).
 */
@@ -35,70 +35,80 @@ static int set_mode(int fd)
 	return fchmod(fd, 0666 & ~mask);
 }
 
-/* Write DATA to the open FD (then closed), as the file PATH. */
-static int write_fd(
-	int fd,
-	const char *path,
-	const char *data,
-	size_t len,
-	retort_error *err)
+int cli_out_open(cli_out *o, const char *path, retort_error *err)
 {
-	FILE *f = fdopen(fd, "wb");
+	int fd;
 
-	if (!f) {
+	memset(o, 0, sizeof(*o));
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+		return RETORT_OK;
+	}
+	o->path = path;
+	o->tmp = temp_name(path);
+	if (!o->tmp)
+		return retort_error_set(
+			err, RETORT_ENOMEM, path, "out of memory");
+	fd = mkstemp(o->tmp);
+	if (fd >= 0 && set_mode(fd) == 0)
+		o->f = fdopen(fd, "wb");
+	if (!o->f) {
 		int e = errno;
 
-		close(fd);
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		o->tmp = NULL;
 		return retort_error_set(
-			err, RETORT_EIO, path, "cannot write: %s", strerror(e));
+			err, RETORT_EIO, path, "cannot create: %s",
+			strerror(e));
 	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) || ferror(f) ||
-	    set_mode(fileno(f))) {
-		int e = errno;
-
-		fclose(f);
-		return retort_error_set(
-			err, RETORT_EIO, path, "cannot write: %s", strerror(e));
-	}
-	if (fclose(f))
-		return retort_error_set(
-			err, RETORT_EIO, path, "cannot write: %s",
-			strerror(errno));
 	return RETORT_OK;
+}
+
+int cli_out_write(void *ctx, const char *data, size_t len, retort_error *err)
+{
+	cli_out *o = ctx;
+
+	if (fwrite(data, 1, len, o->f) == len)
+		return RETORT_OK;
+	return retort_error_set(
+		err, RETORT_EIO, o->path ? o->path : "stdout",
+		"write error: %s", strerror(errno));
+}
+
+int cli_out_close(cli_out *o, int rc, retort_error *err)
+{
+	if (!o->tmp) /* stdout: main() checks it at exit */
+		return rc;
+	if (rc == RETORT_OK && (fflush(o->f) || ferror(o->f)))
+		rc = retort_error_set(
+			err, RETORT_EIO, o->path, "write error: %s",
+			strerror(errno));
+	if (fclose(o->f) && rc == RETORT_OK)
+		rc = retort_error_set(
+			err, RETORT_EIO, o->path, "write error: %s",
+			strerror(errno));
+	if (rc == RETORT_OK && rename(o->tmp, o->path))
+		rc = retort_error_set(
+			err, RETORT_EIO, o->path, "cannot write: %s",
+			strerror(errno));
+	if (rc != RETORT_OK)
+		unlink(o->tmp);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	return rc;
 }
 
 int cli_write_output(
 	const char *path, const char *data, size_t len, retort_error *err)
 {
-	char *tmp;
-	int fd, rc;
+	cli_out o;
+	int rc = cli_out_open(&o, path, err);
 
-	if (!path || !strcmp(path, "-")) {
-		if (fwrite(data, 1, len, stdout) != len)
-			return retort_error_set(
-				err, RETORT_EIO, "stdout", "write error: %s",
-				strerror(errno));
-		return RETORT_OK;
-	}
-	tmp = temp_name(path);
-	if (!tmp)
-		return retort_error_set(
-			err, RETORT_ENOMEM, path, "out of memory");
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = retort_error_set(
-			err, RETORT_EIO, path, "cannot create: %s",
-			strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	rc = write_fd(fd, path, data, len, err);
-	if (rc == RETORT_OK && rename(tmp, path))
-		rc = retort_error_set(
-			err, RETORT_EIO, path, "cannot write: %s",
-			strerror(errno));
 	if (rc != RETORT_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+		return rc;
+	return cli_out_close(&o, cli_out_write(&o, data, len, err), err);
 }

@@ -139,6 +139,12 @@ static void put_cname(retort_buf *b, const char *name)
 	retort_buf_putc(b, ' ');
 }
 
+/* Append N spaces (N <= 16). */
+static void indent_by(retort_buf *b, int n)
+{
+	retort_buf_put(b, "                ", (size_t)n);
+}
+
 /* Start a line: indentation, colour and marker. */
 static void line_start(tw *w, int indent, char marker)
 {
@@ -146,7 +152,7 @@ static void line_start(tw *w, int indent, char marker)
 			  : marker == '-' ? C_DROP
 					  : C_ALTER;
 
-	retort_buf_printf(w->b, "%*s", indent, "");
+	indent_by(w->b, indent);
 	if (w->color)
 		retort_buf_puts(w->b, col);
 	retort_buf_putc(w->b, marker);
@@ -186,7 +192,7 @@ static void put_shell(retort_buf *b, const char *s)
 static void notes(tw *w, int indent, const retort_diff_op *op)
 {
 	if (op->safety == RETORT_DESTRUCTIVE) {
-		retort_buf_printf(w->b, "%*s", indent + 2, "");
+		indent_by(w->b, indent + 2);
 		if (w->color)
 			retort_buf_puts(w->b, C_WARN);
 		retort_buf_printf(
@@ -195,7 +201,7 @@ static void notes(tw *w, int indent, const retort_diff_op *op)
 		line_end(w);
 	}
 	if (op->rename_hint) {
-		retort_buf_printf(w->b, "%*s", indent + 2, "");
+		indent_by(w->b, indent + 2);
 		if (w->color)
 			retort_buf_puts(w->b, C_HINT);
 		retort_buf_puts(w->b, "possible rename: --rename ");

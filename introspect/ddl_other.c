@@ -118,7 +118,7 @@ int retort__ddl_parse_view(
 	retort_error *err)
 {
 	ddl_parser p;
-	size_t a, b;
+	size_t a = 0, b = 0;
 
 	memset(v, 0, sizeof(*v));
 	retort_ddl__init(&p, arena, sql, what, err);
@@ -167,7 +167,7 @@ int retort__ddl_parse_trigger(
 	retort_error *err)
 {
 	ddl_parser p;
-	size_t a[2], b[2];
+	size_t a[2] = { 0, 0 }, b[2] = { 0, 0 };
 
 	memset(t, 0, sizeof(*t));
 	retort_ddl__init(&p, arena, sql, what, err);

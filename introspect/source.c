@@ -292,19 +292,46 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The paths of the .sql files in folder DIR, sorted by name. */
+/* Append the path P (taken: from retort_buf_detach()) to *V (*N of
+ * *CAP); false when out of memory (then P is freed). */
+static bool push_path(char ***v, size_t *n, size_t *cap, retort_buf *p)
+{
+	char **nv;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+
+		nv = retort__realloc(*v, c * sizeof(**v));
+		if (!nv) {
+			retort_buf_dispose(p);
+			return false;
+		}
+		*v = nv;
+		*cap = c;
+	}
+	if (retort_buf_oom(p)) {
+		retort_buf_dispose(p);
+		return false;
+	}
+	(*v)[(*n)++] = retort_buf_detach(p);
+	return true;
+}
+
+/* The paths of the .sql files in folder DIR, sorted by name; on failure
+ * *OUT still holds the *N paths read so far. */
 static int
 list_sql_files(const char *dir, char ***out, size_t *n, retort_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	char **v = NULL, **nv;
 	size_t cap = 0;
+	int rc = RETORT_OK;
 
+	*out = NULL;
 	*n = 0;
 	if (!d)
 		return errno_error(err, dir, errno);
-	while ((e = readdir(d)) != NULL) {
+	while (rc == RETORT_OK && (e = readdir(d)) != NULL) {
 		struct stat st;
 		retort_buf p = RETORT_BUF_INIT;
 
@@ -312,31 +339,16 @@ list_sql_files(const char *dir, char ***out, size_t *n, retort_error *err)
 			continue;
 		retort_buf_printf(&p, "%s/%s", dir, e->d_name);
 		if (!retort_buf_oom(&p) &&
-		    (stat(p.ptr, &st) || !S_ISREG(st.st_mode))) {
-			retort_buf_dispose(&p);
-			continue;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			nv = retort__realloc(v, cap * sizeof(*v));
-			if (nv)
-				v = nv;
-		}
-		if (*n < cap && !retort_buf_oom(&p)) {
-			v[(*n)++] = retort_buf_detach(&p);
-		} else {
-			retort_buf_dispose(&p);
-			*out = v;
-			closedir(d);
-			return retort_error_set(
+		    (stat(p.ptr, &st) || !S_ISREG(st.st_mode)))
+			retort_buf_dispose(&p); /* a folder, a broken link */
+		else if (!push_path(out, n, &cap, &p))
+			rc = retort_error_set(
 				err, RETORT_ENOMEM, dir, "out of memory");
-		}
 	}
 	closedir(d);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	*out = v;
-	return RETORT_OK;
+	if (rc == RETORT_OK && *n > 1)
+		qsort(*out, *n, sizeof(**out), cmp_str);
+	return rc;
 }
 
 /* A folder of .sql files, executed in name order into one database. */
@@ -376,15 +388,16 @@ static int load_text(
 	const retort_load_options *opts,
 	retort_error *err)
 {
+	int rc;
+
 	if (is_json(z, n))
 		return retort_schema_from_json(out, z, n, what, err);
 	if (!ends_with_sql(what) && !retort__is_sql_text(z, n))
 		return retort_error_set(
 			err, RETORT_EINVAL, what,
 			"not a schema source: neither a SQLite database, a SQL script nor a JSON snapshot");
-	if (retort__check_sql_text(z, n, what, err) < 0)
-		return err ? err->code : RETORT_EINVAL;
-	return load_sql(out, &what, 1, z, what, opts, err);
+	rc = retort__check_sql_text(z, n, what, err);
+	return rc < 0 ? rc : load_sql(out, &what, 1, z, what, opts, err);
 }
 
 /* A file or folder named PATH. */

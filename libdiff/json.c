@@ -12,9 +12,13 @@
 
 /* A JSON writer: the output and where it stands in the document. */
 typedef struct jw {
-	retort_buf *b;  /* output */
-	unsigned depth; /* nesting of the current container */
-	bool first;     /* nothing written in the current container yet */
+	retort_buf *b;        /* output */
+	unsigned depth;       /* nesting of the current container */
+	bool first;           /* nothing written in the current container yet */
+	retort_write_fn sink; /* takes full chunks of b, or NULL: b keeps all */
+	void *ctx;            /* the sink's context */
+	int rc;               /* the sink's first failure, or RETORT_OK */
+	retort_error *err;    /* where the sink reports */
 } jw;
 
 const char *const retort__json_affinity[] = { "blob",    "text", "numeric",
@@ -352,31 +356,65 @@ static void put_others(jw *w, const retort_schema *s)
 	jw_close(w, ']');
 }
 
+/* Hand what the buffer holds to the sink, once it is big or at the END. */
+static void jw_flush(jw *w, bool end)
+{
+	if (!w->sink || w->rc != RETORT_OK || retort_buf_oom(w->b) ||
+	    (!end && w->b->size < 65536))
+		return;
+	w->rc = w->sink(w->ctx, w->b->ptr, w->b->size, w->err);
+	retort_buf_clear(w->b);
+}
+
+/* The whole document, flushed to the sink (if any) table by table. */
+static int write_doc(jw *w, const retort_schema *s)
+{
+	char fpr[22];
+	size_t i;
+
+	retort_fingerprint_format(fpr, s->fingerprint);
+	jw_open(w, '{');
+	jw_str(w, "format", RETORT_JSON_FORMAT_NAME);
+	jw_uint(w, "version", RETORT_SNAPSHOT_FORMAT);
+	jw_str(w, "fingerprint", fpr);
+	jw_key(w, "tables");
+	jw_open(w, '[');
+	for (i = 0; i < s->ntables; i++) {
+		put_table(w, &s->tables[i]);
+		jw_flush(w, false);
+	}
+	jw_close(w, ']');
+	put_others(w, s);
+	jw_close(w, '}');
+	retort_buf_putc(w->b, '\n');
+	if (retort_buf_oom(w->b))
+		return retort_error_set(
+			w->err, RETORT_ENOMEM, "snapshot", "out of memory");
+	jw_flush(w, true);
+	return w->rc;
+}
+
 int retort_schema_to_json(
 	retort_buf *out, const retort_schema *s, retort_error *err)
 {
-	char fpr[22];
-	jw w = { out, 0, true };
-	size_t i;
+	jw w = { out, 0, true, NULL, NULL, RETORT_OK, err };
 
 	retort_buf_clear(out);
-	retort_fingerprint_format(fpr, s->fingerprint);
-	jw_open(&w, '{');
-	jw_str(&w, "format", RETORT_JSON_FORMAT_NAME);
-	jw_uint(&w, "version", RETORT_SNAPSHOT_FORMAT);
-	jw_str(&w, "fingerprint", fpr);
-	jw_key(&w, "tables");
-	jw_open(&w, '[');
-	for (i = 0; i < s->ntables; i++)
-		put_table(&w, &s->tables[i]);
-	jw_close(&w, ']');
-	put_others(&w, s);
-	jw_close(&w, '}');
-	retort_buf_putc(out, '\n');
-	if (retort_buf_oom(out))
-		return retort_error_set(
-			err, RETORT_ENOMEM, "snapshot", "out of memory");
-	return RETORT_OK;
+	return write_doc(&w, s);
+}
+
+int retort_schema_write_json(
+	const retort_schema *s,
+	retort_write_fn sink,
+	void *ctx,
+	retort_error *err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	jw w = { &b, 0, true, sink, ctx, RETORT_OK, err };
+	int rc = write_doc(&w, s);
+
+	retort_buf_dispose(&b);
+	return rc;
 }
 
 const char *retort__json_enum_name(const char *const *names, unsigned v)

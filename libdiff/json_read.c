@@ -502,7 +502,7 @@ static int read_parts(
 	const retort_key_part **out,
 	size_t *nout)
 {
-	retort_key_part *parts;
+	retort_key_part *parts = NULL;
 	const cJSON *arr, *e;
 	size_t n, i = 0, old;
 	int rc;
@@ -578,7 +578,7 @@ static int read_column(rd *r, const cJSON *o, retort_column *c)
 /* The columns of T: at least one, names unique ignoring case. */
 static int read_columns(rd *r, const cJSON *obj, retort_table *t)
 {
-	retort_column *cols;
+	retort_column *cols = NULL;
 	const cJSON *arr, *e;
 	size_t n, i = 0, old;
 	int rc;
@@ -738,7 +738,7 @@ static int get_names(
 	size_t *nout)
 {
 	const cJSON *arr, *e;
-	const char **names;
+	const char **names = NULL;
 	size_t n, i = 0, old;
 	int rc;
 

@@ -41,22 +41,26 @@ static bool default_fk(void)
 	return on;
 }
 
+/* What session_open() opens. */
+enum { OPEN_WRITE = 1u << 0, OPEN_PROJECT = 1u << 1 };
+
 /*
-** Open the project and the database at URL (WRITE: created when
-** missing; else a missing database reads as uninitialised).
+** Open the project (OPEN_PROJECT) and the database at URL (OPEN_WRITE:
+** created when missing; else a missing database reads as uninitialised).
 */
 static int session_open(
 	session *s,
 	const char *url,
-	bool write,
-	bool need_project,
+	unsigned what,
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
+	bool write = (what & OPEN_WRITE) != 0;
 	int rc = RETORT_OK;
 
 	memset(s, 0, sizeof(*s));
-	if (need_project && (rc = retort_project_open(&s->p, opts, err)) < 0)
+	if ((what & OPEN_PROJECT) &&
+	    (rc = retort_project_open(&s->p, opts, err)) < 0)
 		return rc;
 	rc = retort_migrate__open_db(&s->db, url, write, opts, err);
 	if (rc == RETORT_ENOTFOUND && !write) {
@@ -70,33 +74,34 @@ static int session_open(
 	return rc;
 }
 
-static int run_plan(
+/* Plan REQ and run it (or, with SQL, print it). */
+static int plan_and_run(
 	session *s,
+	const retort_plan_req *req,
 	retort_buf *sql,
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
-	retort_run run = { opts, retort_migrate__vt(opts), sql };
+	retort_run run = { opts, retort_migrate__vt(opts), sql, s->db };
+	int rc = retort_migrate__plan(&s->plan, s->p, &s->state, req, err);
 
-	return retort_migrate__run(s->db, s->p, &s->plan, &s->state, &run, err);
+	if (rc == RETORT_OK)
+		rc = retort_migrate__run(s->p, &s->plan, &s->state, &run, err);
+	return rc;
 }
 
-/* Upgrade or downgrade the database at URL to TARGET. */
+/* Open the database at URL for writing and run REQ on it. */
 static int
 migrate(const char *url,
-	const char *target,
-	bool down,
+	const retort_plan_req *req,
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
 	session s;
-	int rc = session_open(&s, url, true, true, opts, err);
+	int rc = session_open(&s, url, OPEN_WRITE | OPEN_PROJECT, opts, err);
 
 	if (rc == RETORT_OK)
-		rc = retort_migrate__plan(
-			&s.plan, s.p, &s.state, target, down, err);
-	if (rc == RETORT_OK)
-		rc = run_plan(&s, NULL, opts, err);
+		rc = plan_and_run(&s, req, NULL, opts, err);
 	session_dispose(&s);
 	return rc;
 }
@@ -107,7 +112,9 @@ int retort_migrate_upgrade(
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
-	return migrate(url, target ? target : "head", false, opts, err);
+	retort_plan_req req = { target ? target : "head", false, false, false };
+
+	return migrate(url, &req, opts, err);
 }
 
 int retort_migrate_downgrade(
@@ -116,28 +123,9 @@ int retort_migrate_downgrade(
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
-	return migrate(url, target ? target : "-1", true, opts, err);
-}
+	retort_plan_req req = { target ? target : "-1", true, false, false };
 
-int retort_migrate_initialize(
-	const char *url, const retort_migrate_options *opts, retort_error *err)
-{
-	session s;
-	int rc = session_open(&s, url, true, true, opts, err);
-
-	if (rc == RETORT_OK && s.state.heads.n)
-		rc = retort_error_set(
-			err, RETORT_EUNSAFE, url,
-			"the database is already initialised (at revision %s%s)",
-			s.state.heads.ids[0],
-			s.state.heads.n > 1 ? ", ..." : "");
-	if (rc == RETORT_OK)
-		rc = retort_migrate__plan(
-			&s.plan, s.p, &s.state, "head", false, err);
-	if (rc == RETORT_OK)
-		rc = run_plan(&s, NULL, opts, err);
-	session_dispose(&s);
-	return rc;
+	return migrate(url, &req, opts, err);
 }
 
 int retort_migrate_stamp(
@@ -147,14 +135,26 @@ int retort_migrate_stamp(
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
-	session s;
-	int rc = session_open(&s, url, true, true, opts, err);
+	retort_plan_req req = { target, false, true, purge };
 
+	return migrate(url, &req, opts, err);
+}
+
+int retort_migrate_initialize(
+	const char *url, const retort_migrate_options *opts, retort_error *err)
+{
+	retort_plan_req req = { "head", false, false, false };
+	session s;
+	int rc = session_open(&s, url, OPEN_WRITE | OPEN_PROJECT, opts, err);
+
+	if (rc == RETORT_OK && s.state.heads.n)
+		rc = retort_error_set(
+			err, RETORT_EUNSAFE, url,
+			"the database is already initialised (at revision %s%s)",
+			s.state.heads.ids[0],
+			s.state.heads.n > 1 ? ", ..." : "");
 	if (rc == RETORT_OK)
-		rc = retort_migrate__plan_stamp(
-			&s.plan, s.p, &s.state, target, purge, err);
-	if (rc == RETORT_OK)
-		rc = run_plan(&s, NULL, opts, err);
+		rc = plan_and_run(&s, &req, NULL, opts, err);
 	session_dispose(&s);
 	return rc;
 }
@@ -166,7 +166,7 @@ int retort_migrate_current(
 	retort_error *err)
 {
 	session s;
-	int rc = session_open(&s, url, false, false, opts, err);
+	int rc = session_open(&s, url, 0, opts, err);
 
 	retort_revids_dispose(out);
 	if (rc == RETORT_OK) {
@@ -197,14 +197,14 @@ int retort_migrate_pending(
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
+	retort_plan_req req = { "heads", false, false, false };
 	session s;
 	size_t i;
-	int rc = session_open(&s, url, false, true, opts, err);
+	int rc = session_open(&s, url, OPEN_PROJECT, opts, err);
 
 	retort_revids_dispose(out);
 	if (rc == RETORT_OK)
-		rc = retort_migrate__plan(
-			&s.plan, s.p, &s.state, "heads", false, err);
+		rc = retort_migrate__plan(&s.plan, s.p, &s.state, &req, err);
 	for (i = 0; rc == RETORT_OK && i < s.plan.n; i++)
 		if (!retort_migrate__revids_add(
 			    out, s.p->files[s.plan.steps[i].rev].rev.id))
@@ -237,48 +237,77 @@ static int offline_start(session *s, const char *from, retort_error *err)
 	return rc;
 }
 
-int retort_migrate_sql(
-	retort_buf *out,
+/*
+** Open what offline mode starts from for *TARGET ("FROM:TO" or "TO"):
+** FROM, else the database at URL (read-only), else base.  A "FROM:" is
+** skipped in *TARGET.
+*/
+static int offline_open(
+	session *s,
 	const char *url,
-	const char *target,
-	bool downgrade,
+	const char **target,
 	const retort_migrate_options *opts,
 	retort_error *err)
 {
-	const char *colon = target ? strchr(target, ':') : NULL;
-	char *from = NULL;
-	session s;
+	const char *colon = strchr(*target, ':');
+	char *from;
 	int rc;
 
-	memset(&s, 0, sizeof(s));
-	retort_buf_clear(out);
-	if (!target)
-		target = downgrade ? "-1" : "head";
-	if (colon) {
-		if ((rc = retort_project_open(&s.p, opts, err)) < 0)
-			goto done;
-		from = retort__strdup(target);
-		if (!from) {
-			rc = retort_error_set(
-				err, RETORT_ENOMEM, NULL, "out of memory");
-			goto done;
-		}
-		from[colon - target] = '\0';
-		rc = offline_start(&s, from[0] ? from : "base", err);
-		target = colon + 1;
-	} else if (url && url[0]) {
-		rc = session_open(&s, url, false, true, opts, err);
-	} else {
-		rc = retort_project_open(&s.p, opts, err);
-		s.state.fk_on = default_fk();
+	memset(s, 0, sizeof(*s));
+	if (!colon && url && url[0])
+		return session_open(s, url, OPEN_PROJECT, opts, err);
+	if ((rc = retort_project_open(&s->p, opts, err)) < 0 || !colon) {
+		s->state.fk_on = default_fk();
+		return rc;
 	}
-	if (rc == RETORT_OK)
-		rc = retort_migrate__plan(
-			&s.plan, s.p, &s.state, target, downgrade, err);
-	if (rc == RETORT_OK)
-		rc = run_plan(&s, out, opts, err);
-done:
+	if (!(from = retort__strdup(*target)))
+		return retort_error_set(
+			err, RETORT_ENOMEM, NULL, "out of memory");
+	from[colon - *target] = '\0';
+	rc = offline_start(s, from[0] ? from : "base", err);
 	retort__free(from);
+	*target = colon + 1;
+	return rc;
+}
+
+/* --sql: the SQL of REQ from where offline_open() starts. */
+static int
+offline(retort_buf *out,
+	const char *url,
+	retort_plan_req *req,
+	const retort_migrate_options *opts,
+	retort_error *err)
+{
+	session s;
+	int rc = offline_open(&s, url, &req->target, opts, err);
+
+	retort_buf_clear(out);
+	if (rc == RETORT_OK)
+		rc = plan_and_run(&s, req, out, opts, err);
 	session_dispose(&s);
 	return rc;
+}
+
+int retort_migrate_upgrade_sql(
+	retort_buf *out,
+	const char *url,
+	const char *target,
+	const retort_migrate_options *opts,
+	retort_error *err)
+{
+	retort_plan_req req = { target ? target : "head", false, false, false };
+
+	return offline(out, url, &req, opts, err);
+}
+
+int retort_migrate_downgrade_sql(
+	retort_buf *out,
+	const char *url,
+	const char *target,
+	const retort_migrate_options *opts,
+	retort_error *err)
+{
+	retort_plan_req req = { target ? target : "-1", true, false, false };
+
+	return offline(out, url, &req, opts, err);
 }

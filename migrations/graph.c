@@ -131,8 +131,8 @@ static int load_files(retort_project *p, const names *nm, retort_error *err)
 		rc = read_file(&text, &len, path.ptr, err);
 		if (rc == RETORT_OK)
 			rc = retort_migrate__parse(
-				&p->files[i], &p->arena, path.ptr, text, len,
-				err);
+				&p->files[i], &p->arena,
+				&(retort_source){ path.ptr, text, len }, err);
 		retort__free(text);
 	}
 	p->n = i;

@@ -78,16 +78,21 @@ typedef struct retort_revfile {
 	unsigned id_line;      /* line of the "Revision ID" header */
 } retort_revfile;
 
+/* A file's text as read. */
+typedef struct retort_source {
+	const char *path; /* where it was read, for errors */
+	const char *text; /* its bytes */
+	size_t len;       /* how many */
+} retort_source;
+
 /*
-** Parse the file text TEXT (LEN bytes, read from PATH) strictly into OUT,
-** copying strings into ARENA.  Errors name "PATH:LINE".
+** Parse revision file SRC strictly into OUT, copying strings into ARENA.
+** Errors name "PATH:LINE".
 */
 int retort_migrate__parse(
 	retort_revfile *out,
 	retort_arena *arena,
-	const char *path,
-	const char *text,
-	size_t len,
+	const retort_source *src,
 	retort_error *err);
 
 /* The fields of a revision file to write. */
@@ -190,45 +195,41 @@ typedef struct retort_dbstate {
 	bool fk_on;          /* PRAGMA foreign_keys of the connection */
 } retort_dbstate;
 
+/* What to plan. */
+typedef struct retort_plan_req {
+	const char *target; /* as the user wrote it */
+	bool down;          /* a downgrade */
+	bool stamp;         /* a stamp: the version table only */
+	bool purge;         /* stamp --purge: ignore the rows there */
+} retort_plan_req;
+
 /*
-** Plan an upgrade (or a downgrade, with DOWN) from the heads in STATE to
-** TARGET; relative targets (+N, -N) count from STATE.  Unknown revisions
-** in STATE are an error.
+** Plan from the heads in STATE to REQ->target: an upgrade, a downgrade
+** (relative targets +N, -N count from STATE), or a stamp (revisions after
+** the target on its line are no longer applied, the target and its
+** ancestors are; other branches stay unless purge).  Unknown revisions in
+** STATE are an error, except for a purge.
 */
 int retort_migrate__plan(
 	retort_runplan *out,
 	const retort_project *p,
 	const retort_dbstate *state,
-	const char *target,
-	bool down,
+	const retort_plan_req *req,
 	retort_error *err);
 
-/*
-** Plan a stamp to TARGET: revisions after TARGET on its line are no
-** longer applied, TARGET and its ancestors are; other branches stay
-** unless PURGE (which also ignores unknown revisions in STATE).
-*/
-int retort_migrate__plan_stamp(
-	retort_runplan *out,
-	const retort_project *p,
-	const retort_dbstate *state,
-	const char *target,
-	bool purge,
-	retort_error *err);
-
-/* Options of retort_migrate__run() besides the public ones. */
+/* How retort_migrate__run() runs. */
 typedef struct retort_run {
 	const retort_migrate_options *opts; /* callbacks, version table */
 	const char *vt;                     /* version table name */
 	retort_buf *sql;                    /* offline: SQL written here */
+	sqlite3 *db;                        /* online: the database */
 } retort_run;
 
 /*
-** Run PLAN on DB (or, with RUN->sql, write its SQL there and touch
+** Run PLAN on RUN->db (or, with RUN->sql, write its SQL there and touch
 ** nothing), one transaction per step.
 */
 int retort_migrate__run(
-	sqlite3 *db,
 	const retort_project *p,
 	const retort_runplan *plan,
 	const retort_dbstate *state,
@@ -286,7 +287,10 @@ typedef struct retort_when {
 	char label[32]; /* "UTC" or "+02:00" */
 } retort_when;
 
-/* Fill W for NOW in zone TZ ("UTC", "+02:00"; NULL or "": local). */
+/*
+** Fill W for NOW in zone TZ ("UTC", "+02:00", "Europe/Paris"; NULL or "":
+** local time).
+*/
 int retort_migrate__when(
 	retort_when *w, int64_t now, const char *tz, retort_error *err);
 

@@ -166,6 +166,7 @@ compose(retort_buf *text,
 	const char *msg =
 		ro->message && ro->message[0] ? ro->message : "empty message";
 	int64_t now = ro->now ? ro->now : (int64_t)time(NULL);
+	retort_revision_options named = *ro;
 	retort_revfile_spec spec;
 	retort_buf date = RETORT_BUF_INIT;
 	char id[13], day[64];
@@ -176,11 +177,11 @@ compose(retort_buf *text,
 	if (!ids)
 		return retort_error_set(
 			err, RETORT_ENOMEM, NULL, "out of memory");
+	named.message = msg;
+	named.now = now;
 	if ((rc = pick_id(id, nr->p, ro, err)) < 0 ||
 	    (rc = retort_migrate__when(&w, now, ro->timezone, err)) < 0 ||
-	    (rc = retort_revision_filename(
-		     name, ro->file_template, id, msg, now, ro->timezone,
-		     err)) < 0)
+	    (rc = retort_revision_filename(name, id, &named, err)) < 0)
 		goto done;
 	for (i = 0; i < nr->nparents; i++)
 		ids[i] = nr->p->files[nr->parents[i]].rev.id;
@@ -220,7 +221,8 @@ int retort_migrate__write_newrev(
 	}
 	/* what we write must read back: a message cannot break the header */
 	rc = retort_migrate__parse(
-		&check, &arena, path_out->ptr, text.ptr, text.size, err);
+		&check, &arena,
+		&(retort_source){ path_out->ptr, text.ptr, text.size }, err);
 	if (rc == RETORT_OK)
 		rc = write_new_file(path_out->ptr, &text, err);
 done:

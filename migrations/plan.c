@@ -45,8 +45,7 @@ void retort_migrate__plan_dispose(retort_runplan *plan)
 }
 
 /* Map the database's rows to indexes; unknown ids are an error. */
-static int
-load_state(planner *pl, const retort_dbstate *state, bool ignore_unknown)
+static int load_state(planner *pl, const retort_dbstate *state)
 {
 	const retort_project *p = pl->p;
 	size_t i, n = p->n + 1;
@@ -62,8 +61,6 @@ load_state(planner *pl, const retort_dbstate *state, bool ignore_unknown)
 	for (i = 0; state && i < state->heads.n; i++) {
 		size_t r = retort_migrate__index(p, state->heads.ids[i]);
 
-		if (r == NONE && ignore_unknown)
-			continue;
 		if (r == NONE)
 			return retort_error_set(
 				pl->err, RETORT_ENOTFOUND, state->heads.ids[i],
@@ -285,92 +282,83 @@ static void finish(planner *pl)
 			pl->out->heads[pl->out->nheads++] = i;
 }
 
+/* Plan an upgrade or a downgrade to REQ->target. */
+static int plan_run(planner *pl, const retort_plan_req *req)
+{
+	const char *target = req->target;
+	long n;
+
+	if (!req->down && relative(target, '-'))
+		return retort_error_set(
+			pl->err, RETORT_EINVAL, target,
+			"an upgrade goes forward: use 'downgrade %s'", target);
+	if (req->down && relative(target, '+'))
+		return retort_error_set(
+			pl->err, RETORT_EINVAL, target,
+			"a downgrade goes back: use 'upgrade %s'", target);
+	if (!req->down && (n = relative(target, '+')) > 0)
+		return plan_up_relative(pl, target, n);
+	if (req->down && (n = relative(target, '-')) > 0)
+		return plan_down_relative(pl, target, n);
+	return req->down ? plan_down(pl, target) : plan_up(pl, target);
+}
+
+/*
+** A stamp to TARGET: revisions after it on its line are no longer
+** applied, it and its ancestors are; the rows are the heads of that set.
+*/
+static int plan_stamp(planner *pl, const char *target)
+{
+	const retort_project *p = pl->p;
+	bool *drop = retort__calloc(p->n + 1, sizeof(bool));
+	size_t *idx = retort__malloc((p->n + 1) * sizeof(size_t)), n, i, k;
+	int rc = RETORT_OK;
+
+	pl->out->stamp = true;
+	if (!idx || !drop) {
+		rc = oom(pl);
+		goto done;
+	}
+	if ((rc = retort_migrate__resolve(idx, &n, p, target, pl->err)) < 0)
+		goto done;
+	if (!n) /* base */
+		memset(pl->cur, 0, p->n * sizeof(bool));
+	for (i = 0; i < n; i++)
+		retort_migrate__mark(p, idx[i], false, drop);
+	for (i = 0; i < p->n; i++)
+		pl->cur[i] = pl->cur[i] && !drop[i];
+	for (i = 0; i < n; i++)
+		retort_migrate__mark(p, idx[i], true, pl->cur);
+	for (i = 0; i < p->n; i++) {
+		pl->vt[i] = pl->cur[i];
+		for (k = 0; pl->vt[i] && k < p->files[i].rev.nchildren; k++)
+			pl->vt[i] = !pl->cur[p->children[i][k]];
+	}
+done:
+	retort__free(idx);
+	retort__free(drop);
+	return rc;
+}
+
 int retort_migrate__plan(
 	retort_runplan *out,
 	const retort_project *p,
 	const retort_dbstate *state,
-	const char *target,
-	bool down,
+	const retort_plan_req *req,
 	retort_error *err)
 {
 	planner pl = { p, out, NULL, NULL, err };
-	long n;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = load_state(&pl, state, false)) < 0)
-		goto done;
-	if (!down && relative(target, '-'))
-		rc = retort_error_set(
-			err, RETORT_EINVAL, target,
-			"an upgrade goes forward: use 'downgrade %s'", target);
-	else if (down && relative(target, '+'))
-		rc = retort_error_set(
-			err, RETORT_EINVAL, target,
-			"a downgrade goes back: use 'upgrade %s'", target);
-	else if (!down && (n = relative(target, '+')) > 0)
-		rc = plan_up_relative(&pl, target, n);
-	else if (down && (n = relative(target, '-')) > 0)
-		rc = plan_down_relative(&pl, target, n);
-	else
-		rc = down ? plan_down(&pl, target) : plan_up(&pl, target);
+	rc = load_state(&pl, req->stamp && req->purge ? NULL : state);
+	if (rc == RETORT_OK)
+		rc = req->stamp ? plan_stamp(&pl, req->target)
+				: plan_run(&pl, req);
 	if (rc == RETORT_OK)
 		finish(&pl);
-done:
 	retort__free(pl.cur);
 	retort__free(pl.vt);
-	if (rc < 0)
-		retort_migrate__plan_dispose(out);
-	return rc;
-}
-
-int retort_migrate__plan_stamp(
-	retort_runplan *out,
-	const retort_project *p,
-	const retort_dbstate *state,
-	const char *target,
-	bool purge,
-	retort_error *err)
-{
-	planner pl = { p, out, NULL, NULL, err };
-	bool *drop = NULL;
-	size_t *idx = NULL, n, i;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->stamp = true;
-	if ((rc = load_state(&pl, purge ? NULL : state, false)) < 0)
-		goto done;
-	idx = retort__malloc((p->n + 1) * sizeof(size_t));
-	drop = retort__calloc(p->n + 1, sizeof(bool));
-	if (!idx || !drop) {
-		rc = oom(&pl);
-		goto done;
-	}
-	if ((rc = retort_migrate__resolve(idx, &n, p, target, err)) < 0)
-		goto done;
-	if (!n) /* base */
-		memset(pl.cur, 0, p->n * sizeof(bool));
-	for (i = 0; i < n; i++)
-		retort_migrate__mark(p, idx[i], false, drop);
-	for (i = 0; i < p->n; i++)
-		pl.cur[i] = pl.cur[i] && !drop[i];
-	for (i = 0; i < n; i++)
-		retort_migrate__mark(p, idx[i], true, pl.cur);
-	/* the rows are the heads of the applied set */
-	for (i = 0; i < p->n; i++) {
-		size_t k;
-
-		pl.vt[i] = pl.cur[i];
-		for (k = 0; pl.vt[i] && k < p->files[i].rev.nchildren; k++)
-			pl.vt[i] = !pl.cur[p->children[i][k]];
-	}
-	finish(&pl);
-done:
-	retort__free(pl.cur);
-	retort__free(pl.vt);
-	retort__free(idx);
-	retort__free(drop);
 	if (rc < 0)
 		retort_migrate__plan_dispose(out);
 	return rc;

@@ -396,11 +396,11 @@ static int parse_body(parser *p, retort_revfile *out, size_t from)
 int retort_migrate__parse(
 	retort_revfile *out,
 	retort_arena *arena,
-	const char *path,
-	const char *text,
-	size_t len,
+	const retort_source *src,
 	retort_error *err)
 {
+	const char *path = src->path, *text = src->text;
+	size_t len = src->len;
 	parser p;
 	size_t end = 0;
 	char sum[22];

@@ -62,6 +62,8 @@ typedef struct runner {
 	bool *rows;                  /* version rows as the steps go */
 	bool has_table;              /* version table exists by now */
 	bool has_history;            /* history table exists by now */
+	const retort_revision *rev;  /* the revision run, NULL for a stamp */
+	const char *at;              /* the version rows before the step */
 	progress prog;               /* progress of the current statement */
 } runner;
 
@@ -185,16 +187,11 @@ static bool add_creates(runner *r, units *u)
 }
 
 /* DELETE and INSERT on the version table for a step. */
-static bool add_rows(
-	runner *r,
-	units *u,
-	const size_t *del,
-	size_t ndel,
-	const size_t *ins,
-	size_t nins)
+static bool add_rows(runner *r, units *u, const retort_step *st)
 {
+	const size_t *del = st->del, *ins = st->ins;
+	size_t ndel = st->ndel, nins = st->nins, i;
 	retort_buf b = RETORT_BUF_INIT;
-	size_t i;
 
 	if (ndel) {
 		retort_buf_puts(&b, "DELETE FROM ");
@@ -264,8 +261,7 @@ static int build_step(
 	ok = ok &&
 	     (!fk ||
 	      add_text(u, "PRAGMA foreign_key_check", RETORT_STMT_FK_CHECK)) &&
-	     add_rows(r, u, st->del, st->ndel, st->ins, st->nins) &&
-	     add_history(r, u, st->rev, !st->down) &&
+	     add_rows(r, u, st) && add_history(r, u, st->rev, !st->down) &&
 	     add_text(u, "COMMIT", RETORT_STMT_COMMIT) &&
 	     (!fk || add_text(u, "PRAGMA foreign_keys=ON", RETORT_STMT_SQL));
 	return ok ? RETORT_OK : oom(r);
@@ -275,6 +271,7 @@ static int build_step(
 static int build_stamp(runner *r, units *u)
 {
 	const retort_runplan *pl = r->plan;
+	retort_step rows = { 0, false, NULL, 0, pl->heads, pl->nheads };
 	retort_buf b = RETORT_BUF_INIT;
 	size_t i, n = 0,
 		  *after = retort__malloc((r->p->n + 1) * sizeof(size_t));
@@ -291,7 +288,7 @@ static int build_stamp(runner *r, units *u)
 	retort_buf_put_ident(&b, r->run->vt);
 	ok = ok && add_own(u, &b, RETORT_STMT_SQL, -1);
 	memset(r->rows, 0, r->p->n * sizeof(bool));
-	ok = ok && add_rows(r, u, NULL, 0, pl->heads, pl->nheads);
+	ok = ok && add_rows(r, u, &rows);
 	retort_buf_puts(&b, "DELETE FROM ");
 	put_history(&b, r->run->vt);
 	if (n) {
@@ -486,9 +483,9 @@ static int64_t count_rows(sqlite3 *db, const char *table)
 	return n;
 }
 
-/* Start watching statement ST (text SQL) of revision REV. */
-static void progress_start(
-	runner *r, sqlite3_stmt *st, const char *sql, size_t n, const char *rev)
+/* Start watching statement ST (its text: N bytes at SQL). */
+static void
+progress_start(runner *r, sqlite3_stmt *st, const char *sql, size_t n)
 {
 	progress *pg = &r->prog;
 
@@ -497,7 +494,7 @@ static void progress_start(
 	memset(pg, 0, sizeof(*pg));
 	pg->opts = r->run->opts;
 	pg->st = st;
-	pg->rev = rev;
+	pg->rev = r->rev ? r->rev->id : "";
 	pg->total = -1;
 	pg->table = copy_source(sql, n);
 	if (pg->table)
@@ -547,15 +544,10 @@ static void put_rows(retort_buf *b, const runner *r)
 		retort_buf_puts(b, "base");
 }
 
-/* Record the failure of statement SQL (unit U) of revision REV. */
-static int fail_stmt(
-	runner *r,
-	const unit *u,
-	const char *sql,
-	const retort_revision *rev,
-	const char *at,
-	const char *why)
+/* Record the failure of statement SQL (in unit U) of the current step. */
+static int fail_stmt(runner *r, const unit *u, const char *sql, const char *why)
 {
+	const retort_revision *rev = r->rev;
 	retort_buf what = RETORT_BUF_INIT, msg = RETORT_BUF_INIT;
 	unsigned line = u->line;
 	const char *c;
@@ -568,7 +560,7 @@ static int fail_stmt(
 		retort_buf_puts(&what, rev ? rev->path : r->run->vt);
 	retort_buf_printf(&msg, "%s, in statement \"", why);
 	retort_migrate__abbrev(&msg, sql, (size_t)(u->sql + u->len - sql));
-	retort_buf_printf(&msg, "\"; the database stays at %s", at);
+	retort_buf_printf(&msg, "\"; the database stays at %s", r->at);
 	if (r->err && r->err->code == RETORT_OK && r->db)
 		r->err->sqlite_rc = sqlite3_extended_errcode(r->db);
 	retort_error_set(
@@ -594,7 +586,7 @@ static void fk_message(retort_buf *b, sqlite3_stmt *st)
 }
 
 /* Check that the version table holds what the plan expects. */
-static int verify_rows(runner *r, const bool *expect, const char *at)
+static int verify_rows(runner *r, const bool *expect)
 {
 	retort_dbstate now;
 	size_t i, n = 0;
@@ -610,8 +602,7 @@ static int verify_rows(runner *r, const bool *expect, const char *at)
 	}
 	for (i = 0; i < r->p->n; i++)
 		n += expect[i];
-	if (!r->plan->stamp)
-		same = same && n == now.heads.n;
+	same = same && n == now.heads.n;
 	retort_migrate__state_dispose(&now);
 	if (same)
 		return RETORT_OK;
@@ -619,12 +610,39 @@ static int verify_rows(runner *r, const bool *expect, const char *at)
 		r->err, RETORT_ERROR, r->run->vt,
 		"the version table changed while the migration was planned "
 		"(another migration running?); expected %s",
-		at);
+		r->at);
+}
+
+/* Step statement ST of unit U (its text at SQL) to its end. */
+static int
+step_stmt(runner *r, const unit *u, sqlite3_stmt *st, const char *sql)
+{
+	retort_buf fk = RETORT_BUF_INIT;
+	int src, rc = RETORT_OK;
+
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if (u->kind == RETORT_STMT_FK_CHECK) {
+			fk_message(&fk, st);
+			break;
+		}
+	progress_end(r, src == SQLITE_DONE);
+	if (fk.size)
+		rc = fail_stmt(r, u, sql, fk.ptr);
+	else if (src != SQLITE_DONE)
+		rc = fail_stmt(r, u, sql, sqlite3_errmsg(r->db));
+	else if (u->expect >= 0 && sqlite3_changes(r->db) != u->expect)
+		rc = retort_error_set(
+			r->err, RETORT_ERROR, r->run->vt,
+			"the version table changed while the migration was "
+			"planned (another migration running?); the database "
+			"stays at %s",
+			r->at);
+	retort_buf_dispose(&fk);
+	return rc;
 }
 
 /* Execute unit U (every statement in its text). */
-static int
-exec_unit(runner *r, const unit *u, const retort_revision *rev, const char *at)
+static int exec_unit(runner *r, const unit *u)
 {
 	const char *sql = u->sql, *end = u->sql + u->len;
 	int rc = RETORT_OK;
@@ -632,58 +650,31 @@ exec_unit(runner *r, const unit *u, const retort_revision *rev, const char *at)
 	while (sql < end && rc == RETORT_OK) {
 		sqlite3_stmt *st = NULL;
 		const char *tail = end;
-		retort_buf fk = RETORT_BUF_INIT;
-		int src = sqlite3_prepare_v2(
-			r->db, sql, (int)(end - sql), &st, &tail);
 
-		if (src != SQLITE_OK)
-			return fail_stmt(
-				r, u, sql, rev, at, sqlite3_errmsg(r->db));
+		if (sqlite3_prepare_v2(
+			    r->db, sql, (int)(end - sql), &st, &tail))
+			return fail_stmt(r, u, sql, sqlite3_errmsg(r->db));
 		if (!st)
 			break;
-		progress_start(
-			r, st, sql, (size_t)(tail - sql), rev ? rev->id : "");
-		while ((src = sqlite3_step(st)) == SQLITE_ROW)
-			if (u->kind == RETORT_STMT_FK_CHECK) {
-				fk_message(&fk, st);
-				break;
-			}
-		progress_end(r, src == SQLITE_DONE);
-		if (fk.size)
-			rc = fail_stmt(r, u, sql, rev, at, fk.ptr);
-		else if (src != SQLITE_DONE)
-			rc = fail_stmt(
-				r, u, sql, rev, at, sqlite3_errmsg(r->db));
-		else if (u->expect >= 0 && sqlite3_changes(r->db) != u->expect)
-			rc = retort_error_set(
-				r->err, RETORT_ERROR, r->run->vt,
-				"the version table changed while the migration "
-				"was planned (another migration running?); "
-				"the database stays at %s",
-				at);
-		retort_buf_dispose(&fk);
+		progress_start(r, st, sql, (size_t)(tail - sql));
+		rc = step_stmt(r, u, st, sql);
 		sqlite3_finalize(st);
 		sql = tail;
 	}
 	return rc;
 }
 
-/* Run (or print) the units of one step. */
-static int run_units(
-	runner *r,
-	const units *u,
-	const retort_revision *rev,
-	const bool *before,
-	const char *at)
+/* Run the units of one step; BEFORE: the version rows expected. */
+static int run_units(runner *r, const units *u, const bool *before)
 {
 	size_t i;
 	int rc = RETORT_OK;
 
 	for (i = 0; i < u->n && rc == RETORT_OK; i++) {
-		rc = exec_unit(r, &u->v[i], rev, at);
+		rc = exec_unit(r, &u->v[i]);
 		if (rc == RETORT_OK && u->v[i].kind == RETORT_STMT_BEGIN &&
 		    !r->plan->stamp)
-			rc = verify_rows(r, before, at);
+			rc = verify_rows(r, before);
 	}
 	if (rc == RETORT_OK)
 		return rc;
@@ -694,54 +685,62 @@ static int run_units(
 	return rc;
 }
 
+/* The statements of step ST (NULL: the stamp) into U. */
+static int build(runner *r, const retort_step *st, units *u)
+{
+	const retort_revision *rev = r->rev;
+	retort_script body;
+	int rc;
+
+	if (!st)
+		return build_stamp(r, u);
+	rc = retort_migrate__split(
+		&body, st->down ? rev->down_sql : rev->up_sql,
+		(st->down ? rev->down_line : rev->up_line) + 1, rev->path,
+		r->err);
+	if (rc == RETORT_OK)
+		rc = build_step(r, st, &body, u);
+	retort_migrate__script_dispose(&body);
+	return rc;
+}
+
+/* Tell the caller what is about to run (Alembic's log line TEXT). */
+static void notify(const runner *r, const retort_step *st, const char *text)
+{
+	retort_migrate_event ev = { st ? (st->down ? "downgrade" : "upgrade")
+				       : "stamp",
+				    r->rev, text };
+
+	if (r->run->opts && r->run->opts->notify)
+		r->run->opts->notify(r->run->opts->ctx, &ev);
+}
+
 /* Notify, then run or print step ST (NULL: the stamp). */
 static int do_step(runner *r, const retort_step *st)
 {
-	const retort_revision *rev = st ? &r->p->files[st->rev].rev : NULL;
 	retort_buf text = RETORT_BUF_INIT, at = RETORT_BUF_INIT;
-	retort_script body;
 	units u = { NULL, 0, 0, NULL, 0 };
 	bool *before = retort__malloc((r->p->n + 1) * sizeof(bool));
-	int rc;
+	int rc = RETORT_OK;
 
-	memset(&body, 0, sizeof(body));
-	if (!before) {
-		rc = oom(r);
-		goto done;
-	}
-	memcpy(before, r->rows, r->p->n * sizeof(bool));
+	r->rev = st ? &r->p->files[st->rev].rev : NULL;
+	if (before)
+		memcpy(before, r->rows, r->p->n * sizeof(bool));
 	put_rows(&at, r);
 	describe(&text, r, st);
-	if (retort_buf_oom(&text) || retort_buf_oom(&at)) {
+	r->at = at.ptr;
+	if (!before || retort_buf_oom(&text) || retort_buf_oom(&at))
 		rc = oom(r);
-		goto done;
-	}
-	if (st)
-		rc = retort_migrate__split(
-			&body, st->down ? rev->down_sql : rev->up_sql,
-			(st->down ? rev->down_line : rev->up_line) + 1,
-			rev->path, r->err);
-	else
-		rc = RETORT_OK;
 	if (rc == RETORT_OK)
-		rc = st ? build_step(r, st, &body, &u) : build_stamp(r, &u);
-	if (rc < 0)
-		goto done;
-	if (r->run->opts && r->run->opts->notify) {
-		retort_migrate_event ev = {
-			st ? (st->down ? "downgrade" : "upgrade") : "stamp",
-			rev, text.ptr
-		};
-
-		r->run->opts->notify(r->run->opts->ctx, &ev);
-	}
-	if (r->run->sql)
-		print_units(r, text.ptr, rev ? rev->path : NULL, &u);
-	else
-		rc = run_units(r, &u, rev, before, at.ptr);
-done:
+		rc = build(r, st, &u);
+	if (rc == RETORT_OK)
+		notify(r, st, text.ptr);
+	if (rc == RETORT_OK && r->run->sql)
+		print_units(r, text.ptr, r->rev ? r->rev->path : NULL, &u);
+	else if (rc == RETORT_OK)
+		rc = run_units(r, &u, before);
+	r->at = NULL;
 	units_dispose(&u);
-	retort_migrate__script_dispose(&body);
 	retort_buf_dispose(&text);
 	retort_buf_dispose(&at);
 	retort__free(before);
@@ -749,7 +748,6 @@ done:
 }
 
 int retort_migrate__run(
-	sqlite3 *db,
 	const retort_project *p,
 	const retort_runplan *plan,
 	const retort_dbstate *state,
@@ -761,7 +759,7 @@ int retort_migrate__run(
 	int rc = RETORT_OK;
 
 	memset(&r, 0, sizeof(r));
-	r.db = db;
+	r.db = run->db;
 	r.p = p;
 	r.plan = plan;
 	r.state = state;

@@ -185,18 +185,22 @@ int retort_project_resolve(
 	return rc;
 }
 
+/* What the two ends of a history range are resolved against. */
+typedef struct range_ctx {
+	const retort_project *p;      /* the graph */
+	const retort_revids *current; /* the database's revisions, or NULL */
+	retort_error *err;            /* the caller's record */
+} range_ctx;
+
 /*
 ** Mark in MARK one end of a history range: END (up: ancestors) or START
 ** (down: descendants).  EMPTY means all revisions.
 */
-static int mark_end(
-	bool *mark,
-	const retort_project *p,
-	const char *spec,
-	bool up,
-	const retort_revids *current,
-	retort_error *err)
+static int mark_end(const range_ctx *c, bool *mark, const char *spec, bool up)
 {
+	const retort_project *p = c->p;
+	const retort_revids *current = c->current;
+	retort_error *err = c->err;
 	size_t *idx = retort__malloc((p->n + 1) * sizeof(size_t)), n = 0, i;
 	int rc = RETORT_OK;
 
@@ -243,6 +247,7 @@ int retort_project_range(
 	retort_error *err)
 {
 	const char *colon = range ? strchr(range, ':') : NULL;
+	range_ctx c = { p, current, err };
 	bool *from = retort__calloc(p->n + 1, sizeof(bool));
 	bool *to = retort__calloc(p->n + 1, sizeof(bool));
 	char *start = NULL;
@@ -263,10 +268,8 @@ int retort_project_range(
 	}
 	if (start)
 		start[colon - range] = '\0';
-	if ((rc = mark_end(from, p, start ? start : "", false, current, err)) <
-		    0 ||
-	    (rc = mark_end(to, p, colon ? colon + 1 : "", true, current, err)) <
-		    0)
+	if ((rc = mark_end(&c, from, start ? start : "", false)) < 0 ||
+	    (rc = mark_end(&c, to, colon ? colon + 1 : "", true)) < 0)
 		goto done;
 	for (size_t i = p->n; i-- > 0;)
 		if (from[i] && to[i] &&

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "migrate_int.h"
@@ -43,6 +44,59 @@ static bool parse_offset(const char *s, long *secs)
 	return true;
 }
 
+/* Local time of T into W, its offset as "+01:00" in the label. */
+static int local_time(retort_when *w, time_t t, retort_error *err)
+{
+	if (!localtime_r(&t, &w->tm))
+		return retort_error_set(
+			err, RETORT_ERROR, "timezone", "no local time");
+	strftime(w->label, sizeof(w->label), "%z", &w->tm);
+	/* "+0100" -> "+01:00" */
+	memmove(w->label + 4, w->label + 3, 3);
+	w->label[3] = ':';
+	return RETORT_OK;
+}
+
+/*
+** An IANA zone ("Europe/Paris"): the system's tz database, through TZ.
+** Changing TZ is not thread-safe; new revisions are written by one
+** command at a time.
+*/
+static int
+zone_time(retort_when *w, time_t t, const char *tz, retort_error *err)
+{
+	retort_buf path = RETORT_BUF_INIT;
+	const char *old = getenv("TZ");
+	char *saved = old ? retort__strdup(old) : NULL;
+	struct stat st;
+	bool known;
+	int rc;
+
+	retort_buf_printf(&path, "/usr/share/zoneinfo/%s", tz);
+	known = tz[0] != '/' && !strstr(tz, "..") && !retort_buf_oom(&path) &&
+		!stat(path.ptr, &st) && S_ISREG(st.st_mode);
+	retort_buf_dispose(&path);
+	if (!known || (old && !saved)) {
+		retort__free(saved);
+		return retort_error_set(
+			err, RETORT_EINVAL, "timezone",
+			"unknown time zone '%s': use UTC, a fixed offset such "
+			"as +02:00, a zone of the tz database such as "
+			"Europe/Paris, or nothing for local time",
+			tz);
+	}
+	setenv("TZ", tz, 1);
+	tzset();
+	rc = local_time(w, t, err);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	retort__free(saved);
+	return rc;
+}
+
 int retort_migrate__when(
 	retort_when *w, int64_t now, const char *tz, retort_error *err)
 {
@@ -51,16 +105,8 @@ int retort_migrate__when(
 
 	memset(w, 0, sizeof(*w));
 	w->epoch = now;
-	if (!tz || !tz[0]) {
-		if (!localtime_r(&t, &w->tm))
-			return retort_error_set(
-				err, RETORT_ERROR, "timezone", "no local time");
-		strftime(w->label, sizeof(w->label), "%z", &w->tm);
-		/* "+0100" -> "+01:00" */
-		memmove(w->label + 4, w->label + 3, 3);
-		w->label[3] = ':';
-		return RETORT_OK;
-	}
+	if (!tz || !tz[0])
+		return local_time(w, t, err);
 	if (!retort__strcasecmp(tz, "UTC") || !retort__strcasecmp(tz, "GMT") ||
 	    !strcmp(tz, "Z")) {
 		gmtime_r(&t, &w->tm);
@@ -68,11 +114,7 @@ int retort_migrate__when(
 		return RETORT_OK;
 	}
 	if (!parse_offset(tz, &off))
-		return retort_error_set(
-			err, RETORT_EINVAL, "timezone",
-			"unsupported time zone '%s': use UTC, a fixed offset "
-			"such as +02:00, or nothing for local time",
-			tz);
+		return zone_time(w, t, tz, err);
 	t += off;
 	gmtime_r(&t, &w->tm);
 	snprintf(
@@ -205,18 +247,42 @@ static void put_str(retort_buf *out, const fspec *f, const char *s)
 	retort_buf_dispose(&t);
 }
 
+/* What the tokens of a file_template stand for. */
+typedef struct tokens {
+	const char *rev;     /* %(rev)s */
+	const char *message; /* %(slug)s is made from it */
+	retort_when when;    /* the date tokens and %(epoch)s */
+	retort_error *err;   /* the caller's record */
+} tokens;
+
+/* The value of date token NAME in *V; false when NAME is no date token. */
+static bool date_token(const tokens *t, const char *name, long long *v)
+{
+	static const char *const names[] = { "year",   "month",  "day",  "hour",
+					     "minute", "second", "epoch" };
+	const struct tm *tm = &t->when.tm;
+	const long long values[] = { tm->tm_year + 1900,
+				     tm->tm_mon + 1,
+				     tm->tm_mday,
+				     tm->tm_hour,
+				     tm->tm_min,
+				     tm->tm_sec,
+				     (long long)t->when.epoch };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i])) {
+			*v = values[i];
+			return true;
+		}
+	return false;
+}
+
 /* Render one "%(name)spec" token whose spec is SPEC (conversion last). */
 static int render_token(
-	retort_buf *out,
-	const char *name,
-	const char *spec,
-	const char *rev,
-	const char *message,
-	const retort_when *w,
-	retort_error *err)
+	retort_buf *out, const tokens *t, const char *name, const char *spec)
 {
-	const struct tm *tm = &w->tm;
-	char conv = spec[strlen(spec) - 1];
+	char conv = spec[strlen(spec) - 1], num[32];
 	long long v;
 	fspec f;
 
@@ -226,40 +292,24 @@ static int render_token(
 
 		if (conv != 's')
 			return retort_error_set(
-				err, RETORT_EINVAL, "file_template",
+				t->err, RETORT_EINVAL, "file_template",
 				"token %%(%s) is a string: write %%(%s)s", name,
 				name);
 		if (!strcmp(name, "rev"))
-			retort_buf_puts(&s, rev);
+			retort_buf_puts(&s, t->rev);
 		else
-			slugify(&s, message);
+			slugify(&s, t->message);
 		put_str(out, &f, s.ptr);
 		retort_buf_dispose(&s);
 		return RETORT_OK;
 	}
-	if (!strcmp(name, "year"))
-		v = tm->tm_year + 1900;
-	else if (!strcmp(name, "month"))
-		v = tm->tm_mon + 1;
-	else if (!strcmp(name, "day"))
-		v = tm->tm_mday;
-	else if (!strcmp(name, "hour"))
-		v = tm->tm_hour;
-	else if (!strcmp(name, "minute"))
-		v = tm->tm_min;
-	else if (!strcmp(name, "second"))
-		v = tm->tm_sec;
-	else if (!strcmp(name, "epoch"))
-		v = (long long)w->epoch;
-	else
+	if (!date_token(t, name, &v))
 		return retort_error_set(
-			err, RETORT_EINVAL, "file_template",
+			t->err, RETORT_EINVAL, "file_template",
 			"unknown token %%(%s) (known: rev, slug, year, month, "
 			"day, hour, minute, second, epoch)",
 			name);
 	if (conv == 's') {
-		char num[32];
-
 		snprintf(num, sizeof(num), "%lld", v);
 		put_str(out, &f, num);
 	} else {
@@ -267,14 +317,9 @@ static int render_token(
 	}
 	return RETORT_OK;
 }
+
 /* Read "%(name)spec" at *S (just after the '%'); advances *S. */
-static int template_token(
-	retort_buf *out,
-	const char **s,
-	const char *rev,
-	const char *message,
-	const retort_when *w,
-	retort_error *err)
+static int template_token(retort_buf *out, const char **s, const tokens *t)
 {
 	const char *p = *s + 1, *close = strchr(p, ')');
 	char name[32], spec[16];
@@ -282,7 +327,7 @@ static int template_token(
 
 	if (!close || (size_t)(close - p) >= sizeof(name))
 		return retort_error_set(
-			err, RETORT_EINVAL, "file_template",
+			t->err, RETORT_EINVAL, "file_template",
 			"unterminated token '%%%.20s'", *s);
 	memcpy(name, p, (size_t)(close - p));
 	name[close - p] = '\0';
@@ -290,30 +335,28 @@ static int template_token(
 	n = strspn(p, "-+ #0123456789.");
 	if (n >= sizeof(spec) - 1 || (p[n] != 's' && p[n] != 'd'))
 		return retort_error_set(
-			err, RETORT_EINVAL, "file_template",
+			t->err, RETORT_EINVAL, "file_template",
 			"token %%(%s) needs a conversion: s or d", name);
 	memcpy(spec, p, n + 1);
 	spec[n + 1] = '\0';
 	*s = p + n + 1;
-	return render_token(out, name, spec, rev, message, w, err);
+	return render_token(out, t, name, spec);
 }
 
 int retort_revision_filename(
 	retort_buf *out,
-	const char *file_template,
 	const char *rev_id,
-	const char *message,
-	int64_t now,
-	const char *timezone,
+	const retort_revision_options *ro,
 	retort_error *err)
 {
-	const char *tpl = file_template && file_template[0]
-				  ? file_template
+	const char *tpl = ro->file_template && ro->file_template[0]
+				  ? ro->file_template
 				  : RETORT_DEFAULT_FILE_TEMPLATE,
 		   *s = tpl;
-	retort_when w;
+	tokens t = { rev_id, ro->message, { { 0 }, 0, "" }, err };
 	int rc = retort_migrate__when(
-		&w, now ? now : (int64_t)time(NULL), timezone, err);
+		&t.when, ro->now ? ro->now : (int64_t)time(NULL), ro->timezone,
+		err);
 
 	retort_buf_clear(out);
 	while (rc == RETORT_OK && *s) {
@@ -322,7 +365,7 @@ int retort_revision_filename(
 			s += 2;
 		} else if (s[0] == '%' && s[1] == '(') {
 			s++;
-			rc = template_token(out, &s, rev_id, message, &w, err);
+			rc = template_token(out, &s, &t);
 		} else {
 			retort_buf_putc(out, *s++);
 		}
@@ -330,8 +373,8 @@ int retort_revision_filename(
 	if (rc == RETORT_OK && retort_buf_oom(out))
 		rc = retort_error_set(
 			err, RETORT_ENOMEM, NULL, "out of memory");
-	if (rc == RETORT_OK && (!out->size || strchr(out->ptr, '/') ||
-				!strcmp(out->ptr, ".") || out->ptr[0] == '.'))
+	if (rc == RETORT_OK &&
+	    (!out->size || strchr(out->ptr, '/') || out->ptr[0] == '.'))
 		rc = retort_error_set(
 			err, RETORT_EINVAL, "file_template",
 			"'%s' gives the file name '%s', which is empty, hidden "

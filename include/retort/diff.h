@@ -173,13 +173,19 @@ typedef struct retort_diff_op {
 } retort_diff_op;
 
 /**
- * Compare two schemas.
+ * Compare two schemas.  Objects match by name ignoring ASCII case, or
+ * through the rename hints; what SQLite treats as the same is no
+ * difference (SPEC §8).  Equal fingerprints skip equal objects.
  * @param out  on success a new diff owned by the caller; NULL on failure
  * @param from the starting schema
  * @param to   the target schema
- * @param opts options, or NULL for the defaults
- * @param err  filled in on failure (e.g. a rename naming no object)
- * @return RETORT_OK or a negative retort_code
+ * @param opts options, or NULL for the defaults; copied, with the naming
+ *             convention and the renames, so they need not outlive the call
+ * @param err  filled in on failure
+ * @return RETORT_OK; RETORT_EINVAL for a bad option or rename (renamed
+ *         twice, a cycle, names differing only in case); RETORT_ENOTFOUND
+ *         for a rename naming no table or column (err->what is the
+ *         --rename argument); RETORT_ENOMEM
  */
 RETORT_API int retort_diff_compare(
 	retort_diff **out,

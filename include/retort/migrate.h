@@ -239,6 +239,25 @@ RETORT_API void retort_revision_format(
 
 /* ------------------------------------------------------------------ */
 /* Running revisions against a database                                */
+/*
+ * How a revision runs.  Each revision is one transaction, BEGIN IMMEDIATE
+ * ... COMMIT, that also updates the version table (the current heads, as
+ * Alembic's alembic_version) and <version_table>_history (revision,
+ * checksum of the file as applied, applied_at in UTC): a failure, or a
+ * kill -9, leaves the database at the previous revision.  The runner owns
+ * the transaction, so a script's own BEGIN, COMMIT and END statements are
+ * left out and a ROLLBACK is refused.  PRAGMA foreign_keys cannot change
+ * inside a transaction: when a script switches foreign keys off anywhere
+ * (as the emitter's table rebuilds do, before their BEGIN), the runner
+ * switches them off before its BEGIN if the connection has them on, runs
+ * PRAGMA foreign_key_check before COMMIT, and switches them back on after
+ * COMMIT or ROLLBACK; the script's foreign_keys pragmas are left out.  A
+ * PRAGMA foreign_key_check in a script that returns a row fails the
+ * revision.  Offline mode (retort_migrate_upgrade_sql()) prints exactly these
+ * statements.  Before each revision the runner also reads the version
+ * table (not printed) to refuse to run when another process has migrated
+ * the database since the plan was made.
+ */
 
 /**
  * The database's current revisions (the rows of its version table).
@@ -313,17 +332,24 @@ RETORT_API int retort_migrate_stamp(
 	retort_error *err);
 
 /**
- * Offline mode (`--sql`): write to OUT (replacing its contents) the SQL that
- * the upgrade (or, with DOWNGRADE, the downgrade) to TARGET would run, touching
- * nothing.  TARGET may be "FROM:TO" to start at FROM; otherwise the
- * start is the database's current revision when URL names an existing
- * database (opened read-only), else base.
+ * Offline mode (`upgrade --sql`): write to OUT (replacing its contents)
+ * exactly the SQL that the upgrade to TARGET would run, touching nothing.
+ * TARGET may be "FROM:TO" to start at FROM; otherwise the start is the
+ * database's current revision when URL names an existing database
+ * (opened read-only), else base.
  */
-RETORT_API int retort_migrate_sql(
+RETORT_API int retort_migrate_upgrade_sql(
 	retort_buf *out,
 	const char *url,
 	const char *target,
-	bool downgrade,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** The same for `downgrade --sql` (TARGET NULL: "-1"). */
+RETORT_API int retort_migrate_downgrade_sql(
+	retort_buf *out,
+	const char *url,
+	const char *target,
 	const retort_migrate_options *opts,
 	retort_error *err);
 
@@ -353,8 +379,10 @@ typedef struct retort_revision_options {
 	size_t nheads;             /* count of heads */
 	bool splice;               /* allow a parent that is not a head */
 	const char *file_template; /* NULL: RETORT_DEFAULT_FILE_TEMPLATE */
-	const char *timezone;      /* "UTC", "+02:00", ...; NULL or "":
-				      local time */
+	const char *timezone;      /* "UTC", "+02:00", "Europe/Paris" (the
+				      tz database; sets TZ for a moment,
+				      not thread-safe); NULL or "": local
+				      time */
 	const char *up_sql;        /* upgrade section; NULL: empty */
 	const char *down_sql;      /* downgrade section; NULL: empty */
 	const char *schema;        /* "Schema:" fingerprint; NULL: none */
@@ -413,19 +441,18 @@ RETORT_API int retort_revision_autogenerate(
 	retort_error *err);
 
 /**
- * Render FILE_TEMPLATE (Alembic's tokens: %(rev)s %(slug)s %(year)d
- * %(month).2d %(day).2d %(hour).2d %(minute).2d %(second).2d %(epoch)s,
- * and %% for %) into OUT, without the ".sql" suffix.  The slug of
- * MESSAGE is made of its ASCII letters and digits, lower case, joined by
- * '_', at most 40 characters.
+ * The name (without ".sql") of the file of revision REV_ID:
+ * ROPTS->file_template (NULL: RETORT_DEFAULT_FILE_TEMPLATE) rendered with
+ * Alembic's tokens %(rev)s %(slug)s %(year)d %(month).2d %(day).2d
+ * %(hour).2d %(minute).2d %(second).2d %(epoch)s (and %% for %), at
+ * ROPTS->now in ROPTS->timezone.  The slug of ROPTS->message is made of
+ * its ASCII letters and digits, lower case, joined by '_', at most 40
+ * characters.  Replaces OUT's contents.
  */
 RETORT_API int retort_revision_filename(
 	retort_buf *out,
-	const char *file_template,
 	const char *rev_id,
-	const char *message,
-	int64_t now,
-	const char *timezone,
+	const retort_revision_options *ropts,
 	retort_error *err);
 
 /**
@@ -434,6 +461,271 @@ RETORT_API int retort_revision_filename(
  * Refuses (RETORT_EUNSAFE) when DIR already holds any of them.
  */
 RETORT_API int retort_project_init(const char *dir, retort_error *err);
+
+/* ================================================================== */
+/* Drift detection: check, status, drift-sql, rehash (issue 6).        */
+/* Added by the drift work (migrations/check.c, status.c, drift_sql.c, */
+/* rehash.c); the --json objects are documented in docs/check.md.      */
+/* ================================================================== */
+
+struct retort_diff;         /* retort/diff.h */
+struct retort_diff_options; /* retort/diff.h */
+
+/** What retort_check_run() checks (SPEC §5, `retort check`). */
+typedef enum retort_check_flag {
+	RETORT_CHECK_PENDING = 1u << 0,  /* 1: the database is at head and
+					    every revision it records has
+					    a file */
+	RETORT_CHECK_DRIFT = 1u << 1,    /* 2: its schema is what its current
+					    revision builds (fingerprint of
+					    the Schema: line, then the
+					    structural diff) */
+	RETORT_CHECK_EDITED = 1u << 2,   /* 3: no applied revision file was
+					    edited (checksums) */
+	RETORT_CHECK_MODEL = 1u << 3,    /* 4: the model has no change that
+					    the revisions lack */
+	RETORT_CHECK_REVISIONS = 1u << 4 /* every revision's Schema: line is
+					    what it builds (replays them) */
+} retort_check_flag;
+
+/** The checks that read the database. */
+#define RETORT_CHECK_DB                                                        \
+ (RETORT_CHECK_PENDING | RETORT_CHECK_DRIFT | RETORT_CHECK_EDITED)
+/** What `retort check` runs by default: checks 1 to 4. */
+#define RETORT_CHECK_DEFAULT (RETORT_CHECK_DB | RETORT_CHECK_MODEL)
+/** What `retort check --no-db` runs. */
+#define RETORT_CHECK_NO_DB (RETORT_CHECK_MODEL | RETORT_CHECK_REVISIONS)
+
+/** The outcome of one check. */
+typedef enum retort_check_state {
+	RETORT_CHECK_NOT_RUN = 0, /* not asked for */
+	RETORT_CHECK_PASSED,      /* ran, found nothing */
+	RETORT_CHECK_FAILED,      /* ran, found something (see findings) */
+	RETORT_CHECK_SKIPPED      /* asked for but could not run (why in
+				     its note: no model configured, ...) */
+} retort_check_state;
+
+/** What a finding is about. */
+typedef enum retort_finding_kind {
+	RETORT_FINDING_PENDING = 0,      /* revisions not applied yet */
+	RETORT_FINDING_UNKNOWN_REVISION, /* the database is at a revision no
+					    file provides */
+	RETORT_FINDING_SCHEMA_DRIFT,     /* the schema differs from what its
+					    revision builds */
+	RETORT_FINDING_EDITED_REVISION,  /* an applied file has changed */
+	RETORT_FINDING_MISSING_FILE,     /* an applied revision (not current)
+					    has no file any more */
+	RETORT_FINDING_MODEL_AHEAD,      /* the model has changes that no
+					    revision captures */
+	RETORT_FINDING_STALE_SCHEMA,     /* a Schema: line is not what its
+					    revision builds */
+	RETORT_FINDING_NO_SCHEMA         /* a revision has no Schema: line */
+} retort_finding_kind;
+
+/**
+ * One failure found by retort_check_run().  Borrowed from its result;
+ * strings are never NULL unless said so.
+ */
+typedef struct retort_check_finding {
+	retort_check_flag check;      /* the check that found it */
+	retort_finding_kind kind;     /* what it is */
+	const char *revision;         /* the revision concerned, or NULL */
+	const char *message;          /* what is wrong, one line */
+	const char *fix;              /* the command that fixes it, one line */
+	const char *expected;         /* the fingerprint or checksum recorded,
+					 or NULL */
+	const char *actual;           /* the one found, or NULL */
+	const char *path;             /* the revision's file, or NULL */
+	const char *const *revisions; /* PENDING: the revisions to apply,
+					 in order; else NULL */
+	size_t nrevisions;            /* count of revisions */
+	const struct retort_diff *diff; /* SCHEMA_DRIFT: from what the
+					   revisions build to the database;
+					   MODEL_AHEAD: from what they build
+					   to the model; else NULL */
+} retort_check_finding;
+
+/** Options of retort_check_run(); start from RETORT_CHECK_OPTIONS_INIT. */
+typedef struct retort_check_options {
+	unsigned int version; /* RETORT_CHECK_OPTIONS_VERSION */
+	unsigned checks;      /* retort_check_flag bits; 0: the default */
+	const char *model;    /* the model's schema source; NULL: the model
+				 check is skipped */
+	const struct retort_diff_options *diff; /* how schemas compare
+						   (compare_type, naming);
+						   NULL: the defaults */
+	/* New fields are only ever appended. */
+} retort_check_options;
+
+#define RETORT_CHECK_OPTIONS_VERSION 1
+/* clang-format off */
+#define RETORT_CHECK_OPTIONS_INIT \
+	{ RETORT_CHECK_OPTIONS_VERSION, 0, NULL, NULL }
+/* clang-format on */
+
+typedef struct retort_check_result retort_check_result; /* opaque */
+
+/**
+ * Run the checks of COPTS against the database at URL (not opened when
+ * only the model and revisions checks run), the project of OPTS and the
+ * model.  A check that fails is a finding in the result, not an error;
+ * errors are what prevents checking (an unreadable revision file, a
+ * missing database, a model that does not load).  The database is
+ * opened read-only and never created.
+ * @param out  on success a new result owned by the caller; else NULL
+ * @return RETORT_OK, RETORT_ENOTFOUND (no database file or versions
+ *         folder), RETORT_EINVAL, RETORT_ESQLITE, RETORT_EIO,
+ *         RETORT_ENOMEM
+ */
+RETORT_API int retort_check_run(
+	retort_check_result **out,
+	const char *url,
+	const retort_check_options *copts,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** Free RESULT.  NULL is a no-op. */
+RETORT_API void retort_check_result_free(retort_check_result *result);
+
+/** True when every check that ran passed. */
+RETORT_API bool retort_check_ok(const retort_check_result *result);
+
+/** Number of findings, and the i-th (NULL past the end). */
+RETORT_API size_t retort_check_nfindings(const retort_check_result *result);
+RETORT_API const retort_check_finding *
+retort_check_finding_at(const retort_check_result *result, size_t i);
+
+/**
+ * The outcome of CHECK (one retort_check_flag bit) and, in *NOTE when
+ * NOTE is not NULL, a line saying what was found or why it was skipped
+ * (borrowed; "" when none).
+ */
+RETORT_API retort_check_state retort_check_state_of(
+	const retort_check_result *result,
+	retort_check_flag check,
+	const char **note);
+
+/** The stable names used in --json: "pending", "drift", "edited",
+ * "model", "revisions"; and "pending", "unknown_revision", ... */
+RETORT_API const char *retort_check_name(retort_check_flag check);
+RETORT_API const char *retort_finding_kind_name(retort_finding_kind kind);
+
+/** The database's revisions, the project's heads, and the revisions an
+ * upgrade to heads would run (empty lists when not read). */
+RETORT_API const retort_revids *
+retort_check_current(const retort_check_result *result);
+RETORT_API const retort_revids *
+retort_check_heads(const retort_check_result *result);
+RETORT_API const retort_revids *
+retort_check_pending(const retort_check_result *result);
+
+/**
+ * Write RESULT as the `retort check --json` object of docs/check.md to
+ * OUT (replacing its contents, with a final newline).
+ */
+RETORT_API int retort_check_json(
+	retort_buf *out, const retort_check_result *result, retort_error *err);
+
+/** The health verdict of retort_status_json(). */
+typedef enum retort_health {
+	RETORT_HEALTHY = 0, /* at head, no drift */
+	RETORT_WARNING,     /* revisions pending, no drift */
+	RETORT_UNHEALTHY    /* schema drift, or at an unknown revision */
+} retort_health;
+
+/**
+ * What a health endpoint reports (`retort status`): run the pending and
+ * drift checks on the database at URL.
+ * @param out    on success a new result; see retort_status_health()
+ * @param copts  only its diff options are used; NULL: the defaults
+ */
+RETORT_API int retort_status_run(
+	retort_check_result **out,
+	const char *url,
+	const retort_check_options *copts,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** The verdict of a result of retort_status_run() (or of the pending and
+ * drift checks of retort_check_run()). */
+RETORT_API retort_health
+retort_status_health(const retort_check_result *result);
+
+/** "healthy", "warning" or "error". */
+RETORT_API const char *retort_health_name(retort_health health);
+
+/**
+ * Write the `retort status --json` object of docs/check.md to OUT
+ * (replacing its contents, with a final newline): status,
+ * current_revision, head_revision, pending_migrations, schema_drift.
+ */
+RETORT_API int retort_status_json(
+	retort_buf *out, const retort_check_result *result, retort_error *err);
+
+/**
+ * Write the `retort status --json` object for a status that could not be
+ * read (FAILURE, e.g. a missing database): {"status": "error", "error":
+ * "<what>: <why>", ...} with the other keys null, to OUT.
+ */
+RETORT_API int retort_status_error_json(
+	retort_buf *out, const retort_error *failure, retort_error *err);
+
+/**
+ * Write to OUT (replacing its contents) a standalone SQL query for the
+ * plain sqlite3 shell that prints one row (drift, type, name) per object
+ * of the database's schema that is missing, extra or different compared
+ * with what TARGET builds ("head" when NULL; "heads", "base", an id or a
+ * unique prefix), and no row when it matches.  Its limits are in
+ * docs/check.md.
+ */
+RETORT_API int retort_drift_sql(
+	retort_buf *out,
+	const char *target,
+	const retort_migrate_options *opts,
+	retort_error *err);
+
+/** One revision looked at by retort_rehash(). */
+typedef struct retort_rehash_item {
+	char id[RETORT_REVID_LEN + 1]; /* the revision */
+	char old_schema[22];           /* its Schema: line before, or "" */
+	char new_schema[22];           /* what it builds */
+	bool changed;                  /* its file was rewritten */
+	bool applied;                  /* the database has applied it */
+	bool db_updated;               /* the database's checksum of the
+					  file was refreshed too */
+} retort_rehash_item;
+
+/** What retort_rehash() did; free with retort_rehash_list_dispose(). */
+typedef struct retort_rehash_list {
+	retort_rehash_item *items; /* in topological order */
+	size_t n;                  /* count of items */
+} retort_rehash_list;
+
+/* clang-format off */
+#define RETORT_REHASH_LIST_INIT { NULL, 0 }
+/* clang-format on */
+
+/** Free the items of LIST and reset it.  NULL is a no-op. */
+RETORT_API void retort_rehash_list_dispose(retort_rehash_list *list);
+
+/**
+ * Refresh the Schema: fingerprint of revision TARGET (an id, a unique
+ * prefix, "head" or "heads"; NULL: every revision) to what it builds,
+ * replaying the revisions in memory; only lines that change are
+ * rewritten.  A revision that the database at URL (NULL or a missing
+ * file: none) has applied is refused with RETORT_EUNSAFE unless FORCE;
+ * when forced, the database's recorded checksum of the file is
+ * refreshed too if it matched the file before (only the Schema: line
+ * changed), so that `check` does not report it as edited.
+ * @param out  the revisions looked at (replaced)
+ */
+RETORT_API int retort_rehash(
+	retort_rehash_list *out,
+	const char *target,
+	const char *url,
+	bool force,
+	const retort_migrate_options *opts,
+	retort_error *err);
 
 #ifdef __cplusplus
 }

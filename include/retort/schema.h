@@ -219,6 +219,26 @@ RETORT_API int retort_schema_to_json(
 	retort_buf *out, const retort_schema *schema, retort_error *err);
 
 /**
+ * A sink for output written piece by piece: takes LEN bytes of DATA.
+ * @return RETORT_OK, or a negative retort_code after filling ERR
+ */
+typedef int (*retort_write_fn)(
+	void *ctx, const char *data, size_t len, retort_error *err);
+
+/**
+ * Write the same bytes as retort_schema_to_json() to SINK, in pieces of
+ * about 64 KB, so that memory does not grow with the document (a
+ * 10,000-table snapshot is some 50 MB).
+ * @param ctx  passed to SINK
+ * @return RETORT_OK, RETORT_ENOMEM, or SINK's failure (writing stops)
+ */
+RETORT_API int retort_schema_write_json(
+	const retort_schema *schema,
+	retort_write_fn sink,
+	void *ctx,
+	retort_error *err);
+
+/**
  * Write SQL that creates SCHEMA in an empty database (tables in an order
  * that respects foreign keys, then indexes, views, triggers) to OUT.
  */

@@ -144,12 +144,13 @@ Test(cli_migrate, init_writes_a_project_once)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.err, "");
 	run_result_dispose(&r);
-	run_retort(&r, NULL, "init", proj, NULL);
+	run_retort(&r, NULL, "init", other, NULL);
 	cr_expect_eq(r.status, 2);
 	cr_expect(
 		strstr(r.err, "retort.ini: exists already") != NULL, "%s",
 		r.err);
 	run_result_dispose(&r);
+	free(other);
 }
 
 Test(cli_migrate, revision_heads_branches_merge_history)
@@ -476,4 +477,56 @@ Test(cli_migrate, startup_example_migrates_at_start)
 	out = file_read(path_in(proj, "out.txt"), NULL);
 	cr_expect(!strncmp(out, "current revision: " B "\n", 31), "%s", out);
 	free(out);
+}
+
+Test(cli_migrate, malformed_revision_file_is_named)
+{
+	char path[512], want[1024];
+	run_result r;
+
+	revision(A, "", "create t", "CREATE TABLE t(x);", "DROP TABLE t;");
+	snprintf(path, sizeof(path), "%s/migrations/versions/bad.sql", proj);
+	file_write_text(
+		path, "-- bad\n--\n-- Revision ID: " B "\n"
+		      "-- Revises: " A ", nothex\n-- migrate:up\n");
+	in_project(&r, NULL, "upgrade", NULL);
+	cr_expect_eq(r.status, 2);
+	snprintf(
+		want, sizeof(want),
+		"retort: %s:4: malformed Revises entry 'nothex': expected 12 "
+		"lowercase hex digits, several separated by ', '\n",
+		path);
+	cr_expect_str_eq(r.err, want);
+	run_result_dispose(&r);
+	cr_expect_not(file_exists(path_in(proj, "app.db")));
+}
+
+Test(cli_migrate, autogenerate_from_the_database)
+{
+	run_result r;
+
+	revision(A, "", "create t", "CREATE TABLE t(x);", "DROP TABLE t;");
+	file_write_text(
+		path_in(proj, "schema.sql"), "CREATE TABLE t(x, y INTEGER);\n");
+	in_project(
+		&r, NULL, "revision", "--autogenerate", "--from-db", "-m",
+		"add y", NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(
+		strstr(r.err, "target database is not up to date"), "%s",
+		r.err);
+	run_result_dispose(&r);
+	in_project(&r, NULL, "upgrade", NULL);
+	run_result_dispose(&r);
+	in_project(
+		&r, NULL, "revision", "--autogenerate", "--from-db", "-m",
+		"add y", NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "Detected added column 't.y'\n");
+	cr_expect(strstr(r.out, "_add_y.sql ...  done\n"), "%s", r.out);
+	run_result_dispose(&r);
+	in_project(&r, NULL, "revision", "--rename", "a=b", "-m", "x", NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "go with --autogenerate"), "%s", r.err);
+	run_result_dispose(&r);
 }

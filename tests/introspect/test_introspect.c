@@ -6,7 +6,7 @@
 ** introspect_canonical (what SQLite treats as equal gives equal models:
 ** order, formatting, quoting, keyword and identifier case, effective
 ** collations), introspect_edge (empty schema, 1,000 columns, broken
-** views, renamed objects).
+** views, renamed objects, large schemas, out of memory).
 */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "introspect.h"
 #include "run.h"
 #include "sqltok.h"
@@ -611,4 +612,31 @@ Test(introspect_edge, renamed_objects_and_added_columns)
 	cr_assert_eq(t->nforeign_keys, 1);
 	cr_expect_str_eq(t->foreign_keys[0].ref_table, "other");
 	retort_schema_free(s);
+}
+
+Test(introspect_edge, out_of_memory_at_every_allocation)
+{
+	char *text = file_read(features_path(), NULL);
+	retort_error err;
+	retort_schema *s;
+	long n;
+	int rc;
+
+	cr_assert_not_null(text);
+	for (n = 1;; n++) {
+		retort_error_clear(&err);
+		s = NULL;
+		retort__alloc_fail_after(n);
+		rc = retort__schema_from_sql(&s, text, "f.sql", &err);
+		retort__alloc_fail_after(0);
+		if (rc == RETORT_OK)
+			break;
+		cr_assert_eq(
+			rc, RETORT_ENOMEM, "allocation %ld: %d %s: %s", n, rc,
+			err.what, err.why);
+		cr_assert_null(s);
+	}
+	cr_expect_gt(n, 10);
+	retort_schema_free(s);
+	free(text);
 }

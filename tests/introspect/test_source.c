@@ -3,7 +3,7 @@
 ** told apart by content, and every bad input of issue 2.
 ** Groups: source_kinds (database file, URLs, .sql file and folder, JSON,
 ** stdin), source_bad (missing, binary, truncated, corrupt, locked,
-** failing and unsafe SQL, empty input).
+** failing and unsafe SQL, empty input, out of memory).
 */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc_int.h"
 #include "retort.h"
 #include "run.h"
 
@@ -437,4 +438,44 @@ Test(source_bad, unsafe_sql_touches_no_file)
 	cr_expect_eq(dir_count(dir), 1);
 	free(f);
 	free(target);
+}
+
+/* Load SOURCE failing the Nth allocation for each N until it works:
+ * every failure is RETORT_ENOMEM with no schema. */
+static void oom_loop(const char *source)
+{
+	retort_error err;
+	retort_schema *s;
+	long n;
+	int rc;
+
+	for (n = 1;; n++) {
+		retort_error_clear(&err);
+		s = NULL;
+		retort__alloc_fail_after(n);
+		rc = retort_schema_load(&s, source, NULL, &err);
+		retort__alloc_fail_after(0);
+		if (rc == RETORT_OK)
+			break;
+		cr_assert_eq(
+			rc, RETORT_ENOMEM, "%s: allocation %ld: %s: %s", source,
+			n, err.what, err.why);
+		cr_assert_null(s);
+	}
+	cr_expect_gt(n, 3);
+	expect_users(s);
+}
+
+Test(source_bad, out_of_memory)
+{
+	char *db = in_dir("app.db"), *sub = in_dir("m");
+
+	db_create(db, schema_sql);
+	oom_loop(db);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	file_write_text(path_in(sub, "a.sql"), schema_sql);
+	file_write_text(path_in(sub, "b.sql"), "-- nothing\n");
+	oom_loop(sub);
+	free(db);
+	free(sub);
 }

@@ -234,3 +234,46 @@ Test(libdiff_diff_safety, reasons_join)
 		"existing rows may hold NULL in a; changes the type of a from TEXT to INTEGER affinity: stored values may be converted");
 	tdiff_free(&t);
 }
+
+static const struct scase objects[] = {
+	{ "CREATE TABLE t(a INT); CREATE VIEW v AS SELECT a FROM t;",
+	  "CREATE TABLE t(a INT); CREATE VIEW v AS SELECT a + 1 AS a FROM t;",
+	  RETORT_OP_REPLACE_VIEW, "v", NULL, S, NULL },
+	{ "CREATE TABLE t(a INT); CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;",
+	  "CREATE TABLE t(a INT); CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 2; END;",
+	  RETORT_OP_REPLACE_TRIGGER, "tr", NULL, S, NULL },
+	{ "CREATE TABLE t(a INT); CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;",
+	  "CREATE TABLE t(a INT);", RETORT_OP_DROP_TRIGGER, "tr", NULL, S,
+	  NULL },
+	{ "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE t(a INT REFERENCES p);",
+	  "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE t(a INT);",
+	  RETORT_OP_DROP_FOREIGN_KEY, "t", NULL, S, NULL },
+	{ "CREATE TABLE t(a INT) STRICT;", "CREATE TABLE t(a INT);",
+	  RETORT_OP_ALTER_TABLE_OPTIONS, "t", NULL, S, NULL },
+};
+
+Test(libdiff_diff_safety, views_triggers_and_loosening)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		check(&objects[i]);
+}
+
+Test(libdiff_diff_safety, renames_keep_data)
+{
+	retort_rename r[] = { { NULL, "a", "b" }, { "b", "x", "y" } };
+	retort_diff_options o = RETORT_DIFF_OPTIONS_INIT;
+	tdiff t;
+	size_t i;
+
+	o.renames = r;
+	o.nrenames = 2;
+	t = tdiff_of("CREATE TABLE a(x INT);", "CREATE TABLE b(y INT);", &o);
+	cr_assert_eq(retort_diff_count(t.diff), 2);
+	for (i = 0; i < 2; i++) {
+		cr_expect_eq(retort_diff_get(t.diff, i)->safety, RETORT_SAFE);
+		cr_expect_null(retort_diff_get(t.diff, i)->reason);
+	}
+	tdiff_free(&t);
+}

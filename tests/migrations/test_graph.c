@@ -326,7 +326,9 @@ static char *steps(const char *target, bool down)
 
 	retort_migrate__plan_dispose(&plan);
 	retort_error_clear(&err);
-	if (retort_migrate__plan(&plan, p, &state, target, down, &err) < 0)
+	if (retort_migrate__plan(
+		    &plan, p, &state,
+		    &(retort_plan_req){ target, down, false, false }, &err) < 0)
 		return NULL;
 	buf[0] = '\0';
 	for (i = 0; i < plan.n; i++) {
@@ -423,8 +425,9 @@ static char *stamp(const char *target, bool purge)
 
 	retort_migrate__plan_dispose(&plan);
 	retort_error_clear(&err);
-	if (retort_migrate__plan_stamp(&plan, p, &state, target, purge, &err) <
-	    0)
+	if (retort_migrate__plan(
+		    &plan, p, &state,
+		    &(retort_plan_req){ target, false, true, purge }, &err) < 0)
 		return NULL;
 	buf[0] = '\0';
 	for (i = 0; i < plan.nheads; i++)

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mig_helpers.h"
 #include "migrate_int.h"
@@ -33,9 +34,14 @@ TestSuite(migrations_template, .init = setup, .fini = teardown);
 
 static char *render(const char *tpl, const char *msg, const char *tz)
 {
+	retort_revision_options ro = RETORT_REVISION_OPTIONS_INIT;
+
+	ro.file_template = tpl;
+	ro.message = msg;
+	ro.now = NOW;
+	ro.timezone = tz;
 	retort_error_clear(&err);
-	if (retort_revision_filename(
-		    &out, tpl, "3f2a9c1b7d4e", msg, NOW, tz, &err) < 0)
+	if (retort_revision_filename(&out, "3f2a9c1b7d4e", &ro, &err) < 0)
 		return NULL;
 	return out.ptr;
 }
@@ -72,7 +78,14 @@ Test(migrations_template, time_zones)
 	cr_expect_null(render("%(hour).2d", "x", "Mars/Olympus"));
 	cr_expect_eq(err.code, RETORT_EINVAL);
 	cr_expect_str_eq(err.what, "timezone");
-	cr_expect(strstr(err.why, "unsupported time zone 'Mars/Olympus'"));
+	cr_expect(strstr(err.why, "unknown time zone 'Mars/Olympus'"));
+	cr_expect_null(render("%(hour).2d", "x", "../../etc/passwd"));
+	if (access("/usr/share/zoneinfo/Asia/Kolkata", R_OK) == 0) {
+		/* a tz database zone: +05:30, no DST */
+		cr_expect_str_eq(
+			render("%(hour).2d%(minute).2d", "x", "Asia/Kolkata"),
+			"1442");
+	}
 	cr_expect_null(render("%(hour).2d", "x", "+25:00"));
 }
 

@@ -30,7 +30,8 @@ TestSuite(migrations_revfile, .init = setup, .fini = teardown);
 static int parse(const char *text)
 {
 	return retort_migrate__parse(
-		&rf, &arena, "v/x.sql", text, strlen(text), &err);
+		&rf, &arena, &(retort_source){ "v/x.sql", text, strlen(text) },
+		&err);
 }
 
 static const char good[] =
@@ -210,7 +211,8 @@ Test(migrations_revfile, binary_file_is_refused)
 
 	cr_assert_eq(
 		retort_migrate__parse(
-			&rf, &arena, "v/x.sql", bin, sizeof(bin), &err),
+			&rf, &arena,
+			&(retort_source){ "v/x.sql", bin, sizeof(bin) }, &err),
 		RETORT_EINVAL);
 	cr_expect(strstr(err.why, "binary file") != NULL);
 }

@@ -247,7 +247,8 @@ static int upgrade_fk_on(retort_dbstate *st)
 {
 	retort_project *p = NULL;
 	retort_runplan plan;
-	retort_run run = { &m.opts, "retort_version", NULL };
+	retort_run run = { &m.opts, "retort_version", NULL, NULL };
+	retort_plan_req head = { "head", false, false, false };
 	sqlite3 *db;
 	int rc;
 
@@ -260,9 +261,9 @@ static int upgrade_fk_on(retort_dbstate *st)
 		RETORT_OK);
 	cr_assert(st->fk_on);
 	cr_assert_eq(
-		retort_migrate__plan(&plan, p, st, "head", false, &err),
-		RETORT_OK);
-	rc = retort_migrate__run(db, p, &plan, st, &run, &err);
+		retort_migrate__plan(&plan, p, st, &head, &err), RETORT_OK);
+	run.db = db;
+	rc = retort_migrate__run(p, &plan, st, &run, &err);
 	/* the connection's setting is back after success and failure */
 	sqlite3_stmt *q;
 	cr_assert_eq(
@@ -564,7 +565,8 @@ Test(migrations_runner, concurrent_change_is_detected)
 	retort_project *p = NULL;
 	retort_dbstate st;
 	retort_runplan plan;
-	retort_run run = { &m.opts, "retort_version", NULL };
+	retort_run run = { &m.opts, "retort_version", NULL, NULL };
+	retort_plan_req head = { "head", false, false, false };
 	sqlite3 *db;
 
 	chain();
@@ -573,13 +575,12 @@ Test(migrations_runner, concurrent_change_is_detected)
 	cr_assert_eq(retort_project_open(&p, &m.opts, &err), RETORT_OK);
 	cr_assert_eq(
 		retort_migrate__read_state(&st, db, "retort_version", &err), 0);
-	cr_assert_eq(
-		retort_migrate__plan(&plan, p, &st, "head", false, &err), 0);
+	cr_assert_eq(retort_migrate__plan(&plan, p, &st, &head, &err), 0);
 	/* another process upgrades between planning and running */
 	cr_assert_eq(upgrade(B), RETORT_OK);
+	run.db = db;
 	cr_expect_eq(
-		retort_migrate__run(db, p, &plan, &st, &run, &err),
-		RETORT_ERROR);
+		retort_migrate__run(p, &plan, &st, &run, &err), RETORT_ERROR);
 	cr_expect(
 		strstr(err.why, "another migration running?") != NULL, "%s",
 		err.why);
@@ -637,7 +638,8 @@ static void compare_offline_online(bool fk)
 	retort_dbstate st;
 	retort_runplan plan;
 	retort_buf offline = RETORT_BUF_INIT;
-	retort_run run = { &m.opts, "retort_version", &offline };
+	retort_run run = { &m.opts, "retort_version", &offline, NULL };
+	retort_plan_req head = { "head", false, false, false };
 	sqlite3 *db;
 	char *expect;
 
@@ -648,11 +650,10 @@ static void compare_offline_online(bool fk)
 	cr_assert_eq(retort_project_open(&p, &m.opts, &err), RETORT_OK);
 	cr_assert_eq(
 		retort_migrate__read_state(&st, db, "retort_version", &err), 0);
+	cr_assert_eq(retort_migrate__plan(&plan, p, &st, &head, &err), 0);
 	cr_assert_eq(
-		retort_migrate__plan(&plan, p, &st, "head", false, &err), 0);
-	cr_assert_eq(
-		retort_migrate__run(NULL, p, &plan, &st, &run, &err), RETORT_OK,
-		"%s", err.why);
+		retort_migrate__run(p, &plan, &st, &run, &err), RETORT_OK, "%s",
+		err.why);
 	cr_expect_eq(access(m.db, F_OK), 0);
 	cr_expect(strstr(offline.ptr, "-- Running upgrade  -> " A) != NULL);
 	cr_expect_eq(
@@ -661,8 +662,9 @@ static void compare_offline_online(bool fk)
 	run.sql = NULL;
 	retort_buf_clear(&traced);
 	sqlite3_trace_v2(db, SQLITE_TRACE_STMT, on_trace, NULL);
+	run.db = db;
 	cr_assert_eq(
-		retort_migrate__run(db, p, &plan, &st, &run, &err), RETORT_OK,
+		retort_migrate__run(p, &plan, &st, &run, &err), RETORT_OK,
 		"%s: %s", err.what, err.why);
 	expect = strip_headers(offline.ptr);
 	cr_expect_str_eq(traced.ptr, expect);
@@ -702,7 +704,7 @@ Test(migrations_sql, public_call_touches_nothing)
 
 	chain();
 	cr_assert_eq(
-		retort_migrate_sql(&out, m.db, NULL, false, &m.opts, &err),
+		retort_migrate_upgrade_sql(&out, m.db, NULL, &m.opts, &err),
 		RETORT_OK, "%s", err.why);
 	cr_expect_eq(access(m.db, F_OK), -1, "--sql created the database");
 	cr_expect(
@@ -715,7 +717,7 @@ Test(migrations_sql, public_call_touches_nothing)
 				"VALUES ('" C1 "');\n") != NULL);
 	/* FROM:TO starts elsewhere, with the version tables in place */
 	cr_assert_eq(
-		retort_migrate_sql(&out, NULL, A ":" C1, false, &m.opts, &err),
+		retort_migrate_upgrade_sql(&out, NULL, A ":" C1, &m.opts, &err),
 		RETORT_OK, "%s", err.why);
 	cr_expect_null(strstr(out.ptr, "CREATE TABLE \"retort_version\""));
 	cr_expect_null(strstr(out.ptr, "Running upgrade  -> " A));
@@ -725,7 +727,7 @@ Test(migrations_sql, public_call_touches_nothing)
 	/* a downgrade, from the database's revision */
 	cr_assert_eq(upgrade(NULL), RETORT_OK);
 	cr_assert_eq(
-		retort_migrate_sql(&out, m.db, "base", true, &m.opts, &err),
+		retort_migrate_downgrade_sql(&out, m.db, "base", &m.opts, &err),
 		RETORT_OK, "%s", err.why);
 	cr_expect(strstr(out.ptr, "-- Running downgrade " C1 " -> " B) != NULL);
 	cr_expect(strstr(out.ptr, "DROP TABLE c;\n") != NULL);
