@@ -71,6 +71,17 @@ int retort__plan_script(
 	int version,
 	retort_error *err);
 
+/*
+** The CREATE statements of the part of FROM (into FROM_SQL) and of TO
+** (into TO_SQL) that DIFF's scripts touch or need (plan_subset.c): what
+** verification builds and compares, instead of the whole schemas.
+*/
+int retort__plan_subset_sql(
+	retort_buf *from_sql,
+	retort_buf *to_sql,
+	const retort_diff *diff,
+	retort_error *err);
+
 /* The statements the script runs between BEGIN and COMMIT, for a runner
  * that manages the transaction itself: see docs/emitter.md. */
 #define RETORT_PLAN_PROLOGUE "PRAGMA foreign_keys=OFF;\nBEGIN;\n"
