@@ -495,7 +495,7 @@ Test(cli_snapshot_bad, corrupt_database)
 	expect_bad(NULL, path_in(dir, "bad.db"), "bad.db");
 }
 
-Test(cli_snapshot_bad, locked_database, .timeout = 60)
+Test(cli_snapshot_bad, locked_database)
 {
 	const char *db = db_with_schema("app.db");
 	sqlite3 *h = NULL;
