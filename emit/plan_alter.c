@@ -51,14 +51,45 @@ static bool can_move(const rename_job *jobs, size_t n, size_t i)
 	return true;
 }
 
+/* True when NAME is a column name of PT (current or TO). */
+static bool column_taken(const retort_plan_table *pt, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pt->from->ncolumns; i++)
+		if (!retort__strcasecmp(pt->fcur[i], name))
+			return true;
+	for (i = 0; i < pt->to->ncolumns; i++)
+		if (!retort__strcasecmp(pt->to->columns[i].name, name))
+			return true;
+	return false;
+}
+
+/* A temporary name from BASE, unique among every object and, for a
+ * column of PT (NULL for a table), among PT's columns. */
+static const char *
+tmp_for(retort_plan_ctx *ctx, const retort_plan_table *pt, const char *base)
+{
+	const char *tmp;
+
+	do
+		tmp = retort__plan_tmp_name(ctx, "retort_tmp_", base);
+	while (tmp && pt && column_taken(pt, tmp));
+	return tmp;
+}
+
 /*
 ** Run the N rename JOBS in an order SQLite accepts; a cycle (a <-> b) or
-** a case-only rename moves one object to a temporary name first.  TABLE
-** is the table of column renames, NULL for table renames.
+** a case-only rename moves one object to a temporary name first.  PT is
+** the table of column renames, NULL for table renames.
 */
-static int
-run_renames(retort_plan_ctx *ctx, rename_job *jobs, size_t n, const char *table)
+static int run_renames(
+	retort_plan_ctx *ctx,
+	rename_job *jobs,
+	size_t n,
+	const retort_plan_table *pt)
 {
+	const char *table = pt ? pt->cur : NULL;
 	size_t left = n, i;
 
 	while (left) {
@@ -79,8 +110,7 @@ run_renames(retort_plan_ctx *ctx, rename_job *jobs, size_t n, const char *table)
 
 			if (jobs[i].done)
 				continue;
-			tmp = retort__plan_tmp_name(
-				ctx, "retort_tmp_", jobs[i].target);
+			tmp = tmp_for(ctx, pt, jobs[i].target);
 			if (!tmp)
 				return retort__plan_oom(ctx);
 			put_rename(ctx->out, table, *jobs[i].cur, tmp);
@@ -142,7 +172,7 @@ clear_target(retort_plan_ctx *ctx, retort_plan_table *pt, const char *name)
 				ctx->err, RETORT_EINTERNAL, pt->to->name,
 				"column '%s' is renamed onto kept column '%s'",
 				name, pt->fcur[i]);
-		tmp = retort__plan_tmp_name(ctx, "retort_tmp_", name);
+		tmp = tmp_for(ctx, pt, name);
 		if (!tmp)
 			return retort__plan_oom(ctx);
 		put_rename(ctx->out, pt->cur, pt->fcur[i], tmp);
@@ -173,7 +203,7 @@ int retort__plan_rename_columns(retort_plan_ctx *ctx, retort_plan_table *pt)
 		jobs[n].target = pt->to->columns[i].name;
 		n++;
 	}
-	return run_renames(ctx, jobs, n, pt->cur);
+	return run_renames(ctx, jobs, n, pt);
 }
 
 /* ALTER TABLE ADD COLUMN for TO column I of PT. */
@@ -216,6 +246,24 @@ static int add_column(retort_plan_ctx *ctx, retort_plan_table *pt, size_t i)
 	return RETORT_OK;
 }
 
+/* The DESTRUCTIVE comment of dropping FROM column I of PT. */
+static void
+drop_comment(retort_plan_ctx *ctx, const retort_plan_table *pt, size_t i)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	retort_buf_puts(&b, "drops column ");
+	retort_buf_put_ident(&b, pt->to->name);
+	retort_buf_putc(&b, '.');
+	retort_buf_put_ident(&b, pt->from->columns[i].name);
+	retort_buf_puts(&b, " and its values");
+	retort__plan_comment(
+		ctx->out, "DESTRUCTIVE", retort_buf_oom(&b) ? "" : b.ptr);
+	if (retort_buf_oom(&b))
+		ctx->out->oom = true;
+	retort_buf_dispose(&b);
+}
+
 /* ALTER TABLE DROP COLUMN for the dropped FROM columns of PT: generated
  * ones first (they may use the others). */
 static void drop_columns(retort_plan_ctx *ctx, retort_plan_table *pt)
@@ -229,9 +277,7 @@ static void drop_columns(retort_plan_ctx *ctx, retort_plan_table *pt)
 
 			if (!pt->fdrop[i] || gen != (pass == 0))
 				continue;
-			retort__plan_comment(
-				ctx->out, "DESTRUCTIVE",
-				"drops a column and its values");
+			drop_comment(ctx, pt, i);
 			retort_buf_puts(ctx->out, "ALTER TABLE ");
 			retort_buf_put_ident(ctx->out, pt->cur);
 			retort_buf_puts(ctx->out, " DROP COLUMN ");

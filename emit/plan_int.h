@@ -71,6 +71,17 @@ int retort__plan_script(
 	int version,
 	retort_error *err);
 
+/*
+** The CREATE statements of the part of FROM (into FROM_SQL) and of TO
+** (into TO_SQL) that DIFF's scripts touch or need (plan_subset.c): what
+** verification builds and compares, instead of the whole schemas.
+*/
+int retort__plan_subset_sql(
+	retort_buf *from_sql,
+	retort_buf *to_sql,
+	const retort_diff *diff,
+	retort_error *err);
+
 /* The statements the script runs between BEGIN and COMMIT, for a runner
  * that manages the transaction itself: see docs/emitter.md. */
 #define RETORT_PLAN_PROLOGUE "PRAGMA foreign_keys=OFF;\nBEGIN;\n"
@@ -139,42 +150,44 @@ typedef struct retort_plan_table {
 
 /* The state of one script being written. */
 typedef struct retort_plan_ctx {
-	const retort_diff *diff;     /* what to apply */
-	const retort_schema *from;   /* its FROM schema */
-	const retort_schema *to;     /* its TO schema */
-	int version;                 /* SQLite the script is for */
-	retort_arena arena;          /* scratch memory, freed at the end */
-	retort_buf *out;             /* the script */
-	retort_strvec *warnings;     /* warnings for the user */
-	retort_plan_table *tables;   /* tables changed, in TO name order */
-	size_t ntables;              /* count of tables */
-	const retort_diff_op **misc; /* index, view, trigger, vtab ops */
-	size_t nmisc;                /* count of misc */
-	const char **names;          /* every object name of FROM and TO,
-					sorted (ASCII case folded) */
-	size_t nnames;               /* count of names */
-	const char **touched;        /* names of changed tables (both
-					sides) and vtabs, sorted */
-	size_t ntouched;             /* count of touched */
-	bool *drop_view;             /* per FROM view: dropped by script */
-	bool *drop_trigger;          /* per FROM trigger: dropped */
-	bool *make_view;             /* per TO view: created by script */
-	bool *make_trigger;          /* per TO trigger: created */
-	const char **tmp_names;      /* temporary names handed out */
-	size_t ntmp;                 /* count of tmp_names */
-	size_t atmp;                 /* allocated slots of tmp_names */
-	size_t nrows_steps;          /* copy checks (one per rebuild) */
-	retort_buf present;          /* guard: objects that must exist */
-	size_t npresent;             /* count of objects in present */
-	retort_buf absent;           /* guard: objects that must not exist */
-	retort_buf shape;            /* guard: VALUES rows (table, ncols) */
-	size_t nshape;               /* count of rows in shape */
-	retort_buf notnull;          /* guard: VALUES rows (table, col, nn) */
-	size_t nnotnull;             /* count of rows in notnull */
-	size_t *hslots;              /* pointer hash: table record -> entry
-					index + 1 (0: empty slot) */
-	size_t hmask;                /* slots - 1 (a power of two) */
-	retort_error *err;           /* where failures are recorded */
+	const retort_diff *diff;        /* what to apply */
+	const retort_schema *from;      /* its FROM schema */
+	const retort_schema *to;        /* its TO schema */
+	int version;                    /* SQLite the script is for */
+	retort_arena arena;             /* scratch memory, freed at the end */
+	retort_buf *out;                /* the script */
+	retort_strvec *warnings;        /* warnings for the user */
+	retort_plan_table *tables;      /* tables changed, in TO name order */
+	size_t ntables;                 /* count of tables */
+	const retort_diff_op **renames; /* the RENAME_TABLE ops */
+	size_t nrenames;                /* count of renames */
+	const retort_diff_op **misc;    /* index, view, trigger, vtab ops */
+	size_t nmisc;                   /* count of misc */
+	const char **names;             /* every object name of FROM and TO,
+					   sorted (ASCII case folded) */
+	size_t nnames;                  /* count of names */
+	const char **touched;           /* names of changed tables (both
+					   sides) and vtabs, sorted */
+	size_t ntouched;                /* count of touched */
+	bool *drop_view;                /* per FROM view: dropped by script */
+	bool *drop_trigger;             /* per FROM trigger: dropped */
+	bool *make_view;                /* per TO view: created by script */
+	bool *make_trigger;             /* per TO trigger: created */
+	const char **tmp_names;         /* temporary names handed out */
+	size_t ntmp;                    /* count of tmp_names */
+	size_t atmp;                    /* allocated slots of tmp_names */
+	size_t nrows_steps;             /* copy checks (one per rebuild) */
+	retort_buf present;             /* guard: objects that must exist */
+	size_t npresent;                /* count of objects in present */
+	retort_buf absent;              /* guard: objects that must not exist */
+	retort_buf shape;               /* guard: VALUES rows (table, ncols) */
+	size_t nshape;                  /* count of rows in shape */
+	retort_buf notnull; /* guard: VALUES rows (table, col, nn) */
+	size_t nnotnull;    /* count of rows in notnull */
+	size_t *hslots;     /* pointer hash: table record -> entry
+			       index + 1 (0: empty slot) */
+	size_t hmask;       /* slots - 1 (a power of two) */
+	retort_error *err;  /* where failures are recorded */
 } retort_plan_ctx;
 
 /* plan_table.c: group the diff's operations by table and decide, per

@@ -60,13 +60,12 @@ retort__plan_find(retort_plan_ctx *ctx, const retort_table *t, bool is_to)
 static const retort_diff_op *
 rename_of(retort_plan_ctx *ctx, const retort_table *t, bool is_to)
 {
-	size_t i, n = retort_diff_count(ctx->diff);
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const retort_diff_op *op = retort_diff_get(ctx->diff, i);
+	for (i = 0; i < ctx->nrenames; i++) {
+		const retort_diff_op *op = ctx->renames[i];
 
-		if (op->kind == RETORT_OP_RENAME_TABLE &&
-		    (is_to ? op->to.table : op->from.table) == t)
+		if ((is_to ? op->to.table : op->from.table) == t)
 			return op;
 	}
 	return NULL;
@@ -173,8 +172,15 @@ static int group_ops(retort_plan_ctx *ctx)
 	ctx->tables =
 		retort__arena_alloc(&ctx->arena, n * sizeof(*ctx->tables));
 	ctx->misc = retort__arena_alloc(&ctx->arena, n * sizeof(*ctx->misc));
-	if (!ctx->hslots || !ctx->tables || !ctx->misc)
+	ctx->renames = retort__arena_alloc(&ctx->arena, n * sizeof(*ctx->misc));
+	if (!ctx->hslots || !ctx->tables || !ctx->misc || !ctx->renames)
 		return retort__plan_oom(ctx);
+	for (i = 0; i < n; i++) {
+		const retort_diff_op *op = retort_diff_get(ctx->diff, i);
+
+		if (op->kind == RETORT_OP_RENAME_TABLE)
+			ctx->renames[ctx->nrenames++] = op;
+	}
 	for (i = 0; i < n; i++) {
 		const retort_diff_op *op = retort_diff_get(ctx->diff, i);
 		const retort_table *f, *t;

@@ -21,7 +21,10 @@ typedef struct pending {
 	size_t ntok;                    /* significant tokens so far */
 	retort_token head[HEAD_TOKENS]; /* the first of them */
 	bool trigger;                   /* CREATE [TEMP] TRIGGER */
-	int depth;                      /* open BEGIN and CASE blocks */
+	bool body;                      /* its BEGIN was seen */
+	int cases;                      /* open CASE expressions in it */
+	bool closed;                    /* the last token was the END that
+					   closes the trigger's body */
 } pending;
 
 static bool is_word(const retort_token *t, const char *w)
@@ -139,10 +142,20 @@ static void take(pending *s, const retort_token *t, unsigned line)
 		s->trigger = true;
 	if (!s->trigger)
 		return;
-	if (is_word(t, "BEGIN") || is_word(t, "CASE"))
-		s->depth++;
-	else if (is_word(t, "END") && s->depth > 0)
-		s->depth--;
+	/*
+	 * As sqlite3_complete(): the body ends at an END followed by ';'
+	 * (so that "SET end = 1" keeps going), except that the END of a
+	 * CASE expression ends the CASE.
+	 */
+	s->closed = false;
+	if (is_word(t, "BEGIN"))
+		s->body = true;
+	else if (is_word(t, "CASE"))
+		s->cases++;
+	else if (is_word(t, "END") && s->cases > 0)
+		s->cases--;
+	else if (is_word(t, "END"))
+		s->closed = true;
 }
 
 /* Append the statement S to OUT and start a new one. */
@@ -205,7 +218,9 @@ int retort_migrate__split(
 
 		if (t.type == RETORT_TK_COMMENT && !s.start)
 			s.start = t.z;
-		else if (is_punct(&t, ';') && !(s.trigger && s.depth > 0))
+		else if (
+			is_punct(&t, ';') &&
+			(!s.trigger || !s.body || s.closed))
 			rc = push(out, &s, what, err);
 		else if (
 			t.type != RETORT_TK_SPACE &&

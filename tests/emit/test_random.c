@@ -573,6 +573,29 @@ static void fix_fks(rschema *s, const rschema *from)
 		}
 }
 
+/* A STRICT table of TO refuses a value of another type: a column whose
+ * type changed takes its FROM type back, or the table stays lax. */
+static void fix_strict(rschema *to, const rschema *from)
+{
+	int i, j;
+
+	for (i = 0; i < to->n; i++) {
+		rtable *t = &to->t[i];
+		const rtable *f = table_by_uid(from, t->uid);
+
+		for (j = 0; t->strict && f && j < t->ncols; j++) {
+			const rcol *fc = col_by_uid(f, t->cols[j].uid);
+
+			if (!fc || !strcmp(fc->type, t->cols[j].type))
+				continue;
+			if (strict_type(fc->type))
+				t->cols[j].type = fc->type;
+			else
+				t->strict = false;
+		}
+	}
+}
+
 /* A new column of an old table holds its default in every row: no
  * UNIQUE constraint or unique index on it then. */
 static void fix_uniques(rschema *to, const rschema *from)
@@ -703,6 +726,8 @@ static void run_pair(unsigned long long seed)
 	mutate(&to);
 	fix_fks(&to, &from);
 	fix_uniques(&to, &from);
+	fix_strict(&to, &from);
+	fix_fks(&to, &from);
 	find_renames(&from, &to, &rn);
 	fs = render(&from);
 	ts = render(&to);

@@ -316,6 +316,21 @@ Test(migrations_script, trigger_bodies_stay_whole)
 	cr_expect_eq(sc.stmts[2].line, 17);
 }
 
+Test(migrations_script, end_as_a_column_name_in_a_trigger)
+{
+	/* SQLite accepts END as a column name; as sqlite3_complete(), only
+	   an END followed by ';' closes the body */
+	cr_assert_eq(
+		split("CREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
+		      "  UPDATE a SET end = 1;\n"
+		      "  INSERT INTO b SELECT end FROM a WHERE end > 0;\n"
+		      "END -- done\n;\nSELECT 2;"),
+		RETORT_OK);
+	cr_assert_eq(sc.n, 2, "got %zu statements", sc.n);
+	cr_expect_eq(strcmp(text_of(0) + sc.stmts[0].len - 3, "END"), 0);
+	cr_expect_str_eq(text_of(1), "SELECT 2");
+}
+
 Test(migrations_script, classifies_transaction_and_pragmas)
 {
 	static const struct {
