@@ -12,7 +12,9 @@
 # database, reads the version tables, introspects the live schema and
 # compares its fingerprint with the Schema: line (checks 1-3), loads the
 # model and compares its fingerprint with the head's Schema: line (check 4).
-# Nothing is replayed: a replay, or a model given as .sql, executes the
+# Nothing is replayed.  Loading the model (a 47 MB snapshot at 10,000
+# tables) is about as costly as the database checks together: the JSON
+# reader's share.  A replay, or a model given as .sql, executes the
 # 10,000 CREATE statements in memory, which SQLite does in quadratic time
 # (minutes; see bench/snapshot.sh), whatever retort does.
 #
@@ -127,9 +129,9 @@ for n in "${sizes[@]}"; do
 	printf '%8d %14s %14s %6sx %18s %6sx %11.1f MB\n' "$n" "$s_s" "$c_s" "$ratio" "$d_s" "$dratio" \
 		"$(awk -v k="$c_kb" 'BEGIN { print k / 1024 }')"
 	if [ "$n" = 10000 ]; then
-		verdict=$(awk -v r="$ratio" 'BEGIN {
-			printf "goal at 10,000 tables (check <= 3x sqlite3 .schema): %s (%.2fx)",
-				(r <= 3) ? "met" : "MISSED", r }')
+		verdict=$(awk -v r="$ratio" -v d="$dratio" 'BEGIN {
+			printf "goal at 10,000 tables (check <= 3x sqlite3 .schema): %s (%.2fx); checks 1-3 alone: %s (%.2fx)",
+				(r <= 3) ? "met" : "MISSED", r, (d <= 3) ? "met" : "MISSED", d }')
 	fi
 	rm -rf "$p"
 done

@@ -31,33 +31,37 @@ static int oom(checker *c)
 	return retort_error_set(c->err, RETORT_ENOMEM, NULL, "out of memory");
 }
 
-/* The first line of a finding's message, printf style, into B. */
-static const char *say(retort_buf *b, const char *fmt, ...) RETORT_FORMAT(2, 3);
+/* Room for a message line; longer ones are cut (lists stay whole in
+ * the findings).  Fixed arrays: a message never fails to allocate. */
+#define MSG_MAX 1024
 
-static const char *say(retort_buf *b, const char *fmt, ...)
+/* Format a message line into OUT[MSG_MAX]. */
+static void say(char *out, const char *fmt, ...) RETORT_FORMAT(2, 3);
+
+static void say(char *out, const char *fmt, ...)
 {
-	char tmp[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	vsnprintf(out, MSG_MAX, fmt, ap);
 	va_end(ap);
-	retort_buf_clear(b);
-	retort_buf_puts(b, tmp);
-	return b->ptr;
 }
 
-/* Join the ids of L with ", " into B (replacing it); "base" if none. */
-static const char *ids_text(retort_buf *b, const retort_revids *l)
+/* The ids of L joined by ", " into OUT[MSG_MAX / 2]; "base" if none. */
+static const char *ids_text(char *out, const retort_revids *l)
 {
-	size_t i;
+	size_t i, used = 0, room = MSG_MAX / 2;
 
-	retort_buf_clear(b);
-	for (i = 0; i < l->n; i++)
-		retort_buf_printf(b, "%s%s", i ? ", " : "", l->ids[i]);
+	out[0] = '\0';
+	for (i = 0; i < l->n && used + RETORT_REVID_LEN + 6 < room; i++)
+		used += (size_t)snprintf(
+			out + used, room - used, "%s%s", i ? ", " : "",
+			l->ids[i]);
+	if (i < l->n)
+		snprintf(out + used, room - used, ", ...");
 	if (!l->n)
-		retort_buf_puts(b, "base");
-	return b->ptr;
+		snprintf(out, room, "base");
+	return out;
 }
 
 /* Copy the ids of FROM into TO; false when out of memory. */
@@ -71,10 +75,10 @@ static bool copy_ids(retort_revids *to, const retort_revids *from)
 	return true;
 }
 
-/* Record the unknown current revisions; true when there is one. */
+/* Record the unknown current revisions; *ANY: there is one. */
 static int find_unknown(checker *c, bool *any)
 {
-	retort_buf m = RETORT_BUF_INIT;
+	char m[MSG_MAX];
 	size_t i;
 	int rc = RETORT_OK;
 
@@ -85,20 +89,19 @@ static int find_unknown(checker *c, bool *any)
 		if (retort_project_find(c->p, id))
 			continue;
 		*any = true;
-		say(&m,
+		say(m,
 		    "the database is at revision %s, which no revision file "
 		    "provides",
 		    id);
 		if (!retort_migrate__revids_add(&c->r->unknown, id) ||
 		    !retort_drift__add(
 			    c->r, RETORT_CHECK_PENDING,
-			    RETORT_FINDING_UNKNOWN_REVISION, id, m.ptr,
+			    RETORT_FINDING_UNKNOWN_REVISION, id, m,
 			    "restore that revision's file (from version "
 			    "control), or record the right revision with "
 			    "'retort stamp --purge REV'"))
 			rc = oom(c);
 	}
-	retort_buf_dispose(&m);
 	return rc;
 }
 
@@ -122,8 +125,7 @@ static int find_pending(checker *c)
 /* Check 1: the database is at head, at revisions that have files. */
 static int check_pending(checker *c)
 {
-	retort_buf at = RETORT_BUF_INIT, m = RETORT_BUF_INIT,
-		   h = RETORT_BUF_INIT;
+	char at[MSG_MAX / 2], m[MSG_MAX], h[MSG_MAX / 2];
 	retort_check_finding *f;
 	bool unknown;
 	int rc = find_unknown(c, &unknown);
@@ -138,18 +140,18 @@ static int check_pending(checker *c)
 		rc = find_pending(c);
 	if (rc < 0)
 		goto done;
-	ids_text(&at, &c->r->current);
-	ids_text(&h, &c->r->heads);
+	ids_text(at, &c->r->current);
+	ids_text(h, &c->r->heads);
 	if (!c->r->pending.n) {
 		retort_drift__state(
 			c->r, RETORT_CHECK_PENDING, RETORT_CHECK_PASSED,
-			"the database is at head (%s)", at.ptr);
+			"the database is at head (%s)", at);
 		goto done;
 	}
-	say(&m, "the database is at %s, %zu revision%s behind head %s", at.ptr,
-	    c->r->pending.n, c->r->pending.n == 1 ? "" : "s", h.ptr);
+	say(m, "the database is at %s, %zu revision%s behind head %s", at,
+	    c->r->pending.n, c->r->pending.n == 1 ? "" : "s", h);
 	f = retort_drift__add(
-		c->r, RETORT_CHECK_PENDING, RETORT_FINDING_PENDING, NULL, m.ptr,
+		c->r, RETORT_CHECK_PENDING, RETORT_FINDING_PENDING, NULL, m,
 		c->r->heads.n > 1 ? "retort upgrade heads"
 				  : "retort upgrade head");
 	if (!f) {
@@ -159,11 +161,8 @@ static int check_pending(checker *c)
 	f->revisions = (const char *const *)c->r->pending.ids;
 	f->nrevisions = c->r->pending.n;
 	retort_drift__state(
-		c->r, RETORT_CHECK_PENDING, RETORT_CHECK_FAILED, "%s", m.ptr);
+		c->r, RETORT_CHECK_PENDING, RETORT_CHECK_FAILED, "%s", m);
 done:
-	retort_buf_dispose(&at);
-	retort_buf_dispose(&m);
-	retort_buf_dispose(&h);
 	return rc;
 }
 
@@ -191,31 +190,29 @@ static bool is_empty(const retort_schema *s)
 static int report_stale(checker *c, size_t rev, const char *built)
 {
 	const retort_revision *rv = &c->p->files[rev].rev;
-	retort_buf m = RETORT_BUF_INIT, fix = RETORT_BUF_INIT;
+	char m[MSG_MAX], fix[MSG_MAX];
 	retort_check_finding *f;
 	int rc = RETORT_OK;
 
 	if ((c->checks & RETORT_CHECK_REVISIONS) || c->stale[rev])
 		return RETORT_OK;
 	c->stale[rev] = true;
-	say(&m, "revision %s records Schema %s but builds %s", rv->id,
+	say(m, "revision %s records Schema %s but builds %s", rv->id,
 	    rv->schema, built);
-	retort_buf_printf(&fix, "retort rehash --force %s", rv->id);
+	snprintf(fix, sizeof(fix), "retort rehash --force %s", rv->id);
 	f = retort_drift__add(
 		c->r, RETORT_CHECK_REVISIONS, RETORT_FINDING_STALE_SCHEMA,
-		rv->id, m.ptr, fix.ptr);
+		rv->id, m, fix);
 	if (f) {
 		f->expected = retort_drift__strdup(c->r, rv->schema);
 		f->actual = retort_drift__strdup(c->r, built);
 		f->path = retort_drift__strdup(c->r, rv->path);
 		retort_drift__state(
 			c->r, RETORT_CHECK_REVISIONS, RETORT_CHECK_FAILED, "%s",
-			m.ptr);
+			m);
 	}
 	if (!f || !f->expected || !f->actual || !f->path)
 		rc = oom(c);
-	retort_buf_dispose(&m);
-	retort_buf_dispose(&fix);
 	return rc;
 }
 
@@ -253,22 +250,21 @@ static int drift_found(
 	const char *recorded)
 {
 	const retort_revids *cur = &c->r->current;
-	retort_buf m = RETORT_BUF_INIT, at = RETORT_BUF_INIT;
+	char m[MSG_MAX], at[MSG_MAX / 2];
 	retort_check_finding *f;
 	char fp[22];
 	size_t n = retort_diff_count(diff);
 
 	retort_drift__fp(fp, live);
-	ids_text(&at, cur);
-	say(&m,
+	ids_text(at, cur);
+	say(m,
 	    "the schema differs from what %s%s builds (%zu difference%s): "
 	    "it was changed outside the migrations",
-	    cur->n ? (cur->n > 1 ? "revisions " : "revision ") : "", at.ptr, n,
+	    cur->n ? (cur->n > 1 ? "revisions " : "revision ") : "", at, n,
 	    n == 1 ? "" : "s");
-	retort_buf_dispose(&at);
 	f = retort_drift__add(
 		c->r, RETORT_CHECK_DRIFT, RETORT_FINDING_SCHEMA_DRIFT,
-		cur->n == 1 ? cur->ids[0] : NULL, m.ptr,
+		cur->n == 1 ? cur->ids[0] : NULL, m,
 		"undo the change, or add it to the model, run 'retort "
 		"revision --autogenerate -m MSG' and 'retort stamp head'");
 	if (f) {
@@ -276,10 +272,8 @@ static int drift_found(
 		f->expected = retort_drift__strdup(c->r, recorded);
 		f->actual = retort_drift__strdup(c->r, fp);
 		retort_drift__state(
-			c->r, RETORT_CHECK_DRIFT, RETORT_CHECK_FAILED, "%s",
-			m.ptr);
+			c->r, RETORT_CHECK_DRIFT, RETORT_CHECK_FAILED, "%s", m);
 	}
-	retort_buf_dispose(&m);
 	c->r->drift = 1;
 	return keep_pair(
 		c, f && f->actual && (!recorded || f->expected), built, live,
@@ -359,7 +353,7 @@ static int check_drift(checker *c)
 static int edited_row(checker *c, const char *id, const char *sum, int *bad)
 {
 	const retort_revision *rev = retort_project_find(c->p, id);
-	retort_buf m = RETORT_BUF_INIT, fix = RETORT_BUF_INIT;
+	char m[MSG_MAX], fix[MSG_MAX];
 	retort_check_finding *f = NULL;
 	size_t i;
 
@@ -370,22 +364,22 @@ static int edited_row(checker *c, const char *id, const char *sum, int *bad)
 		return RETORT_OK;
 	++*bad;
 	if (!rev) {
-		say(&m, "revision %s was applied but no file provides it", id);
+		say(m, "revision %s was applied but no file provides it", id);
 		f = retort_drift__add(
 			c->r, RETORT_CHECK_EDITED, RETORT_FINDING_MISSING_FILE,
-			id, m.ptr,
+			id, m,
 			"restore that revision's file (from version control)");
 	} else {
-		say(&m, "revision %s (%s) was edited after it was applied", id,
+		say(m, "revision %s (%s) was edited after it was applied", id,
 		    rev->path);
-		retort_buf_printf(
-			&fix,
+		snprintf(
+			fix, sizeof(fix),
 			"restore %s as it was applied, and put new changes in "
 			"a new revision ('retort revision -m MSG')",
 			rev->path);
 		f = retort_drift__add(
 			c->r, RETORT_CHECK_EDITED,
-			RETORT_FINDING_EDITED_REVISION, id, m.ptr, fix.ptr);
+			RETORT_FINDING_EDITED_REVISION, id, m, fix);
 		if (f && !(f->path = retort_drift__strdup(c->r, rev->path)))
 			f = NULL;
 		if (f &&
@@ -394,8 +388,6 @@ static int edited_row(checker *c, const char *id, const char *sum, int *bad)
 	}
 	if (f && !(f->expected = retort_drift__strdup(c->r, sum)))
 		f = NULL;
-	retort_buf_dispose(&m);
-	retort_buf_dispose(&fix);
 	return f ? RETORT_OK : oom(c);
 }
 
@@ -434,7 +426,7 @@ static int check_edited(checker *c)
 	retort_buf_puts(&q, "SELECT revision, checksum FROM ");
 	retort_buf_put_ident(&q, h.ptr);
 	retort_buf_puts(&q, " ORDER BY rowid");
-	if (retort_buf_oom(&q))
+	if (retort_buf_oom(&q) || retort_buf_oom(&h))
 		rc = oom(c);
 	else if (sqlite3_prepare_v2(c->db, q.ptr, -1, &st, NULL) != SQLITE_OK)
 		rc = db_fail(c);
@@ -468,7 +460,7 @@ static int check_edited(checker *c)
 static int revision_line(checker *c, size_t i, const char *fp, int *bad)
 {
 	const retort_revision *rev = &c->p->files[i].rev;
-	retort_buf m = RETORT_BUF_INIT, fix = RETORT_BUF_INIT;
+	char m[MSG_MAX], fix[MSG_MAX];
 	retort_check_finding *f;
 
 	if (rev->schema && !strcmp(rev->schema, fp))
@@ -476,19 +468,17 @@ static int revision_line(checker *c, size_t i, const char *fp, int *bad)
 	++*bad;
 	c->stale[i] = true;
 	if (rev->schema)
-		say(&m, "revision %s records Schema %s but builds %s", rev->id,
+		say(m, "revision %s records Schema %s but builds %s", rev->id,
 		    rev->schema, fp);
 	else
-		say(&m, "revision %s has no Schema line (it builds %s)",
-		    rev->id, fp);
-	retort_buf_printf(&fix, "retort rehash %s", rev->id);
+		say(m, "revision %s has no Schema line (it builds %s)", rev->id,
+		    fp);
+	snprintf(fix, sizeof(fix), "retort rehash %s", rev->id);
 	f = retort_drift__add(
 		c->r, RETORT_CHECK_REVISIONS,
 		rev->schema ? RETORT_FINDING_STALE_SCHEMA
 			    : RETORT_FINDING_NO_SCHEMA,
-		rev->id, m.ptr, fix.ptr);
-	retort_buf_dispose(&m);
-	retort_buf_dispose(&fix);
+		rev->id, m, fix);
 	if (!f || !(f->path = retort_drift__strdup(c->r, rev->path)) ||
 	    !(f->actual = retort_drift__strdup(c->r, fp)))
 		return oom(c);
@@ -550,7 +540,7 @@ static int model_by_diff(checker *c, retort_schema *model)
 {
 	retort_schema *built = NULL;
 	retort_diff *diff = NULL;
-	retort_buf m = RETORT_BUF_INIT;
+	char m[MSG_MAX];
 	retort_check_finding *f;
 	size_t n;
 	int rc = built_heads(c, &built);
@@ -568,18 +558,16 @@ static int model_by_diff(checker *c, retort_schema *model)
 		retort_schema_free(model);
 		return rc;
 	}
-	say(&m, "the model (%s) has %zu change%s that no revision captures",
+	say(m, "the model (%s) has %zu change%s that no revision captures",
 	    c->co->model, n, n == 1 ? "" : "s");
 	f = retort_drift__add(
-		c->r, RETORT_CHECK_MODEL, RETORT_FINDING_MODEL_AHEAD, NULL,
-		m.ptr, "retort revision --autogenerate -m MSG");
+		c->r, RETORT_CHECK_MODEL, RETORT_FINDING_MODEL_AHEAD, NULL, m,
+		"retort revision --autogenerate -m MSG");
 	if (f) {
 		f->diff = diff;
 		retort_drift__state(
-			c->r, RETORT_CHECK_MODEL, RETORT_CHECK_FAILED, "%s",
-			m.ptr);
+			c->r, RETORT_CHECK_MODEL, RETORT_CHECK_FAILED, "%s", m);
 	}
-	retort_buf_dispose(&m);
 	return keep_pair(c, f != NULL, built, model, diff);
 }
 

@@ -133,22 +133,17 @@ void retort_drift__state(
 	...)
 {
 	int b = retort_drift__bit(check);
-	retort_buf note = RETORT_BUF_INIT;
+	char note[1024];
 	va_list ap;
 
 	if (b < 0)
 		return;
 	va_start(ap, fmt);
-	{
-		char tmp[1024];
-
-		vsnprintf(tmp, sizeof(tmp), fmt, ap);
-		retort_buf_puts(&note, tmp);
-	}
+	vsnprintf(note, sizeof(note), fmt, ap);
 	va_end(ap);
 	retort__free(r->checks[b].note);
 	r->checks[b].state = state;
-	r->checks[b].note = retort_buf_detach(&note);
+	r->checks[b].note = retort__strdup(note); /* NULL: shown as "" */
 }
 
 void retort_check_result_free(retort_check_result *r)

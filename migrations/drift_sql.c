@@ -171,6 +171,8 @@ static void put_norm(retort_buf *b, const char *x)
 		WRAP("%s, %s", quotes[i], "''");
 #undef WRAP
 	retort_buf_printf(b, "trim(%s)", s.ptr);
+	if (retort_buf_oom(&s) || retort_buf_oom(&t))
+		b->oom = true; /* the sticky flag of B tells the caller */
 	retort_buf_dispose(&s);
 	retort_buf_dispose(&t);
 }
@@ -253,6 +255,8 @@ static void put_like_prefix(retort_buf *b, const char *vt)
 	}
 	retort_buf_putc(&pat, '%');
 	retort_buf_put_literal(b, pat.ptr);
+	if (retort_buf_oom(&pat))
+		b->oom = true;
 	retort_buf_dispose(&pat);
 }
 

@@ -27,6 +27,7 @@ static void names_dispose(names *nm)
 	for (i = 0; i < nm->n; i++)
 		retort__free(nm->v[i]);
 	retort__free(nm->v);
+	memset(nm, 0, sizeof(*nm));
 }
 
 static int cmp_str(const void *a, const void *b)

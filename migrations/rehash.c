@@ -40,7 +40,9 @@ static int read_sums(
 	retort_buf_printf(&h, "%s_history", vt);
 	retort_buf_puts(&q, "SELECT revision, checksum FROM ");
 	retort_buf_put_ident(&q, h.ptr);
-	rc = sqlite3_prepare_v2(db, q.ptr, -1, &st, NULL);
+	rc = retort_buf_oom(&q) || retort_buf_oom(&h)
+		     ? SQLITE_NOMEM
+		     : sqlite3_prepare_v2(db, q.ptr, -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		const char *sum = (const char *)sqlite3_column_text(st, 1);
@@ -50,7 +52,10 @@ static int read_sums(
 			snprintf(d->sum[k], sizeof(d->sum[k]), "%s", sum);
 		rc = SQLITE_OK;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc == SQLITE_NOMEM)
+		rc = retort_error_set(
+			err, RETORT_ENOMEM, NULL, "out of memory");
+	else if (rc != SQLITE_DONE)
 		rc = retort_error_set(
 			err, RETORT_ESQLITE, h.ptr, "%s", sqlite3_errmsg(db));
 	else

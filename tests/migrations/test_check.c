@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "alloc_int.h"
 #include "mig_helpers.h"
 #include "retort.h"
 
@@ -452,6 +453,31 @@ Test(migrations_check, unknown_revision_fails_and_skips_drift)
 	retort_check_result_free(r);
 }
 
+Test(migrations_check, stamped_at_a_revision_without_file)
+{
+	retort_error err = RETORT_ERROR_INIT;
+	retort_check_result *r;
+	const retort_check_finding *f;
+	char path[512];
+
+	/* stamped at B, whose file is not in this checkout */
+	two_revisions();
+	upgrade(A);
+	cr_assert_eq(
+		retort_migrate_stamp(m.db, B, false, &m.opts, &err), RETORT_OK,
+		"%s", err.why);
+	snprintf(path, sizeof(path), "%s/%s.sql", m.versions, B);
+	cr_assert_eq(unlink(path), 0);
+	r = run(RETORT_CHECK_DB, NULL);
+	f = only(r, RETORT_FINDING_UNKNOWN_REVISION);
+	cr_expect_str_eq(f->revision, B);
+	cr_expect(strstr(f->message, "no revision file") != NULL);
+	/* reported once: not again as an applied revision without file */
+	cr_expect_eq(retort_check_nfindings(r), 1);
+	cr_expect_eq(state(r, RETORT_CHECK_DRIFT), RETORT_CHECK_SKIPPED);
+	retort_check_result_free(r);
+}
+
 Test(migrations_check, edited_applied_revision)
 {
 	retort_check_result *r;
@@ -832,4 +858,43 @@ Test(migrations_check_json, status_object)
 		cJSON_GetObjectItemCaseSensitive(doc, "current_revision")));
 	cJSON_Delete(doc);
 	retort_buf_dispose(&b);
+}
+
+Test(migrations_check, out_of_memory_at_every_allocation)
+{
+	retort_check_options co = RETORT_CHECK_OPTIONS_INIT;
+	long n;
+	int rc = RETORT_ENOMEM;
+
+	/* drift (diff), model ahead (diff), revisions, pending: every path */
+	two_revisions();
+	upgrade(A);
+	exec_db("CREATE TABLE extra (x)");
+	mig_write_path(model, USERS);
+	co.checks = RETORT_CHECK_DEFAULT | RETORT_CHECK_REVISIONS;
+	co.model = model;
+	for (n = 1; rc == RETORT_ENOMEM && n < 100000; n++) {
+		retort_error err = RETORT_ERROR_INIT;
+		retort_check_result *r = NULL;
+		retort_buf b = RETORT_BUF_INIT;
+
+		retort__alloc_fail_after(n);
+		rc = retort_check_run(&r, m.db, &co, &m.opts, &err);
+		if (rc == RETORT_OK) {
+			cr_assert_not_null(r);
+			rc = retort_check_json(&b, r, &err);
+		} else {
+			cr_assert_null(r);
+		}
+		retort__alloc_fail_after(0);
+		if (rc < 0)
+			cr_assert_eq(
+				rc, RETORT_ENOMEM, "at %ld: %d %s: %s", n, rc,
+				err.what, err.why);
+		else
+			cr_expect_eq(retort_check_nfindings(r), 3);
+		retort_check_result_free(r);
+		retort_buf_dispose(&b);
+	}
+	cr_expect_eq(rc, RETORT_OK);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "mig_helpers.h"
 #include "retort.h"
 
@@ -379,4 +380,34 @@ Test(migrations_drift_sql, errors)
 	cr_expect(strstr(err.what, C) != NULL, "%s", err.what);
 	cr_expect_eq(sql.size, 0);
 	retort_buf_dispose(&sql);
+}
+
+Test(migrations_drift_sql, out_of_memory_at_every_allocation)
+{
+	retort_buf want = RETORT_BUF_INIT;
+	retort_error err = RETORT_ERROR_INIT;
+	long n;
+	int rc = RETORT_ENOMEM;
+
+	two_revisions();
+	cr_assert_eq(retort_drift_sql(&want, NULL, &m.opts, &err), RETORT_OK);
+	for (n = 1; rc == RETORT_ENOMEM && n < 100000; n++) {
+		retort_buf sql = RETORT_BUF_INIT;
+
+		retort_error_clear(&err);
+		retort__alloc_fail_after(n);
+		rc = retort_drift_sql(&sql, NULL, &m.opts, &err);
+		retort__alloc_fail_after(0);
+		if (rc < 0) {
+			cr_assert_eq(
+				rc, RETORT_ENOMEM, "at %ld: %s: %s", n,
+				err.what, err.why);
+			cr_expect_eq(sql.size, 0);
+		} else {
+			cr_expect_str_eq(sql.ptr, want.ptr);
+		}
+		retort_buf_dispose(&sql);
+	}
+	cr_expect_eq(rc, RETORT_OK);
+	retort_buf_dispose(&want);
 }
