@@ -14,26 +14,13 @@
 
 #include "run.h"
 
-static char *dir; /* this test's temporary folder */
-
-static void setup(void)
-{
-	dir = tmpdir_new();
-}
-
-static void teardown(void)
-{
-	tmpdir_free(dir);
-	dir = NULL;
-}
-
-TestSuite(cli_diff, .init = setup, .fini = teardown);
-TestSuite(cli_diff_bad, .init = setup, .fini = teardown);
+TestSuite(cli_diff, .init = test_dir_make, .fini = test_dir_remove);
+TestSuite(cli_diff_bad, .init = test_dir_make, .fini = test_dir_remove);
 
 /* Make DIR/NAME a database from SQL; returns its path (a new string). */
 static char *db(const char *name, const char *sql)
 {
-	char *path = strdup(path_in(dir, name));
+	char *path = strdup(path_in(test_dir, name));
 
 	cr_assert_not_null(path);
 	db_create(path, sql);
@@ -44,7 +31,7 @@ static char *db(const char *name, const char *sql)
 static void diff(run_result *r, const char *const *args)
 {
 	const char *argv[20] = { "diff" };
-	run_options o = { .cwd = dir };
+	run_options o = { .cwd = test_dir };
 	size_t i;
 
 	for (i = 0; args[i]; i++) {
@@ -92,7 +79,7 @@ Test(cli_diff, equal_schemas_exit_0_in_every_format)
 
 	/* the same schema written differently, as a .sql file */
 	file_write_text(
-		path_in(dir, "a.sql"),
+		path_in(test_dir, "a.sql"),
 		"create table \"users\" ( id integer primary key ,\n"
 		"  [email] text not null ) ;\n"
 		"CREATE INDEX users_email ON users(email);\n");
@@ -144,11 +131,11 @@ Test(cli_diff, reverse_turns_the_diff_round)
 Test(cli_diff, sources_of_every_kind)
 {
 	char *a = db("a.db", v1), url[4200];
-	run_options in = { .cwd = dir, .in = v2, .in_len = strlen(v2) };
+	run_options in = { .cwd = test_dir, .in = v2, .in_len = strlen(v2) };
 	run_result r;
 
 	snprintf(url, sizeof(url), "sqlite:///%s", a);
-	file_write_text(path_in(dir, "v2.sql"), v2);
+	file_write_text(path_in(test_dir, "v2.sql"), v2);
 	run_retort(&r, &in, "diff", url, "-", NULL);
 	cr_expect_eq(r.status, 1, "%s", r.err);
 	run_result_dispose(&r);
@@ -192,7 +179,7 @@ Test(cli_diff, sql_format_upgrade_and_downgrade_converge)
 	run_result_dispose(&r);
 	cr_expect_eq(diff_status(ARGS("a.db", "b.db")), 0, "upgrade");
 
-	db_create(path_in(dir, "c.db"), v1);
+	db_create(path_in(test_dir, "c.db"), v1);
 	diff(&r, ARGS("--format", "sql", "--reverse", "c.db", "a.db"));
 	cr_expect_eq(r.status, 1, "%s", r.err);
 	apply(a, r.out); /* a.db is at v2 now: the downgrade to v1 */
@@ -235,7 +222,7 @@ Test(cli_diff, compare_type_flag_and_config)
 	cr_expect_eq(diff_status(ARGS("--compare-type=off", a, b)), 0);
 
 	file_write_text(
-		path_in(dir, "retort.ini"),
+		path_in(test_dir, "retort.ini"),
 		"[retort]\ncompare_type = affinity\n");
 	cr_expect_eq(diff_status(ARGS(a, b)), 0);
 	cr_expect_eq(diff_status(ARGS(a, b, "--compare-type", "declared")), 1);
@@ -252,7 +239,7 @@ Test(cli_diff, server_default_flag_and_config)
 	cr_expect_eq(diff_status(ARGS("--no-compare-server-default", a, b)), 0);
 
 	file_write_text(
-		path_in(dir, "other.ini"),
+		path_in(test_dir, "other.ini"),
 		"[retort]\ncompare_server_default = no\n");
 	cr_expect_eq(diff_status(ARGS("-c", "other.ini", a, b)), 0);
 	free(a);
@@ -267,7 +254,7 @@ Test(cli_diff, naming_convention_from_config)
 	char *b = db("b.db", "CREATE TABLE t (x INT, UNIQUE (x));");
 
 	file_write_text(
-		path_in(dir, "retort.ini"),
+		path_in(test_dir, "retort.ini"),
 		"[naming_convention]\nuq = uq_%(table_name)s_%(column_0_name)s\n");
 	cr_expect_eq(diff_status(ARGS(a, b)), 0);
 	free(a);
@@ -350,7 +337,7 @@ Test(cli_diff_bad, corrupt_json)
 	char *a = db("a.db", v1);
 
 	file_write_text(
-		path_in(dir, "bad.json"),
+		path_in(test_dir, "bad.json"),
 		"{\"format\": \"retort-snapshot\", \"vers");
 	expect_fail(ARGS(a, "bad.json"), "retort: bad.json");
 	free(a);
@@ -389,7 +376,7 @@ Test(cli_diff, colour_only_on_a_terminal_without_no_color)
 	char *a = db("a.db", v1), *b = db("b.db", v2);
 	const char *no_color[] = { "NO_COLOR=1", NULL };
 	const char *empty[] = { "NO_COLOR=", NULL };
-	run_options tty = { .cwd = dir, .tty = true };
+	run_options tty = { .cwd = test_dir, .tty = true };
 	run_result r;
 
 	run_retort(&r, &tty, "diff", a, b, NULL);

@@ -17,21 +17,8 @@
 #include "retort.h"
 #include "run.h"
 
-static char *dir; /* this test's temporary folder */
-
-static void setup(void)
-{
-	dir = tmpdir_new();
-}
-
-static void teardown(void)
-{
-	tmpdir_free(dir);
-	dir = NULL;
-}
-
-TestSuite(cli_snapshot, .init = setup, .fini = teardown);
-TestSuite(cli_snapshot_bad, .init = setup, .fini = teardown);
+TestSuite(cli_snapshot, .init = test_dir_make, .fini = test_dir_remove);
+TestSuite(cli_snapshot_bad, .init = test_dir_make, .fini = test_dir_remove);
 
 /* A small schema with most kinds of objects. */
 static const char *const schema_sql =
@@ -50,7 +37,7 @@ static const char *db_with_schema(const char *name)
 {
 	static char path[4096];
 
-	snprintf(path, sizeof(path), "%s", path_in(dir, name));
+	snprintf(path, sizeof(path), "%s", path_in(test_dir, name));
 	db_create(path, schema_sql);
 	return path;
 }
@@ -125,7 +112,7 @@ Test(cli_snapshot, every_source_gives_the_same_bytes)
 {
 	const char *db = db_with_schema("app.db");
 	char url[4200], *want = snapshot_of(NULL, db), *got;
-	run_options in = { 0 }, here = { .cwd = dir };
+	run_options in = { 0 }, here = { .cwd = test_dir };
 	static const char *const urls[] = { "sqlite:///",
 					    "sqlite+aiosqlite:///",
 					    "sqlite+pysqlite:///" };
@@ -144,8 +131,8 @@ Test(cli_snapshot, every_source_gives_the_same_bytes)
 	cr_expect_str_eq(got, want);
 	free(got);
 
-	file_write_text(path_in(dir, "schema.sql"), schema_sql);
-	got = snapshot_of(NULL, path_in(dir, "schema.sql"));
+	file_write_text(path_in(test_dir, "schema.sql"), schema_sql);
+	got = snapshot_of(NULL, path_in(test_dir, "schema.sql"));
 	cr_expect_str_eq(got, want, ".sql differs from the database");
 	free(got);
 
@@ -176,8 +163,8 @@ Test(cli_snapshot, json_round_trip)
 	const char *db = db_with_schema("app.db");
 	char *want = snapshot_of(NULL, db), *got;
 
-	file_write_text(path_in(dir, "snap.json"), want);
-	got = snapshot_of(NULL, path_in(dir, "snap.json"));
+	file_write_text(path_in(test_dir, "snap.json"), want);
+	got = snapshot_of(NULL, path_in(test_dir, "snap.json"));
 	cr_expect_str_eq(got, want);
 	free(got);
 	free(want);
@@ -187,7 +174,7 @@ Test(cli_snapshot, folder_of_sql_files_in_name_order)
 {
 	char sub[4200], *a, *b;
 
-	snprintf(sub, sizeof(sub), "%s/model", dir);
+	snprintf(sub, sizeof(sub), "%s/model", test_dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
 	/* 02 refers to 01's table: only name order works */
 	file_write_text(
@@ -199,12 +186,12 @@ Test(cli_snapshot, folder_of_sql_files_in_name_order)
 		"CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
 	file_write_text(path_in(sub, "notes.txt"), "not SQL at all");
 	db_create(
-		path_in(dir, "same.db"),
+		path_in(test_dir, "same.db"),
 		"CREATE TABLE users (id INTEGER PRIMARY KEY);"
 		"CREATE TABLE posts (id INTEGER PRIMARY KEY, u INT REFERENCES "
 		"users);CREATE VIEW v AS SELECT * FROM users;");
 	a = snapshot_of(NULL, sub);
-	b = snapshot_of(NULL, path_in(dir, "same.db"));
+	b = snapshot_of(NULL, path_in(test_dir, "same.db"));
 	cr_expect_str_eq(a, b);
 	free(a);
 	free(b);
@@ -216,7 +203,7 @@ Test(cli_snapshot, output_file_is_written_whole)
 	char *want = snapshot_of(NULL, db), out[4200], *got;
 	run_result r;
 
-	snprintf(out, sizeof(out), "%s/snap.json", dir);
+	snprintf(out, sizeof(out), "%s/snap.json", test_dir);
 	file_write_text(out, "old contents");
 	run_retort(&r, NULL, "snapshot", db, "-o", out, NULL);
 	cr_expect_eq(r.status, 0, "%s", r.err);
@@ -224,7 +211,8 @@ Test(cli_snapshot, output_file_is_written_whole)
 	cr_expect_str_eq(r.err, "");
 	got = file_read(out, NULL);
 	cr_expect_str_eq(got, want);
-	cr_expect_eq(dir_count(dir), 2, "a temporary file was left behind");
+	cr_expect_eq(
+		dir_count(test_dir), 2, "a temporary file was left behind");
 	free(got);
 	free(want);
 	run_result_dispose(&r);
@@ -235,13 +223,13 @@ Test(cli_snapshot, output_into_a_missing_folder)
 	char out[4200];
 	run_result r;
 
-	snprintf(out, sizeof(out), "%s/no/such/dir/snap.json", dir);
+	snprintf(out, sizeof(out), "%s/no/such/folder/snap.json", test_dir);
 	run_retort(
 		&r, NULL, "snapshot", db_with_schema("a.db"), "-o", out, NULL);
 	cr_expect_eq(r.status, 2);
 	cr_expect(!strncmp(r.err, "retort: ", 8), "%s", r.err);
 	cr_expect(strstr(r.err, "snap.json"), "%s", r.err);
-	cr_expect_eq(dir_count(dir), 1);
+	cr_expect_eq(dir_count(test_dir), 1);
 	run_result_dispose(&r);
 }
 
@@ -249,14 +237,14 @@ Test(cli_snapshot, empty_schema_is_valid)
 {
 	char names[64], *out;
 
-	db_create(path_in(dir, "empty.db"), "PRAGMA user_version = 7;");
-	out = snapshot_of(NULL, path_in(dir, "empty.db"));
+	db_create(path_in(test_dir, "empty.db"), "PRAGMA user_version = 7;");
+	out = snapshot_of(NULL, path_in(test_dir, "empty.db"));
 	table_names(out, names, sizeof(names));
 	cr_expect_str_eq(names, "");
 	free(out);
 
-	file_write_text(path_in(dir, "empty.sql"), "-- nothing here\n");
-	out = snapshot_of(NULL, path_in(dir, "empty.sql"));
+	file_write_text(path_in(test_dir, "empty.sql"), "-- nothing here\n");
+	out = snapshot_of(NULL, path_in(test_dir, "empty.sql"));
 	table_names(out, names, sizeof(names));
 	cr_expect_str_eq(names, "");
 	free(out);
@@ -275,8 +263,8 @@ Test(cli_snapshot, thousand_columns)
 		snprintf(
 			sql + strlen(sql), cap - strlen(sql), ", c%zu TEXT", i);
 	strcat(sql, ");");
-	db_create(path_in(dir, "wide.db"), sql);
-	out = snapshot_of(NULL, path_in(dir, "wide.db"));
+	db_create(path_in(test_dir, "wide.db"), sql);
+	out = snapshot_of(NULL, path_in(test_dir, "wide.db"));
 	doc = parse_snapshot(out);
 	t = cJSON_GetArrayItem(
 		cJSON_GetObjectItemCaseSensitive(doc, "tables"), 0);
@@ -293,20 +281,21 @@ Test(cli_snapshot, thousand_columns)
 Test(cli_snapshot, retort_tables_are_left_out)
 {
 	char names[256], *out;
-	run_options here = { .cwd = dir };
+	run_options here = { .cwd = test_dir };
 
 	db_create(
-		path_in(dir, "app.db"),
+		path_in(test_dir, "app.db"),
 		"CREATE TABLE a (x); CREATE TABLE retort_version (v TEXT);"
 		"CREATE TABLE retort_version_history (v TEXT);"
 		"CREATE TABLE myv (v TEXT);");
-	out = snapshot_of(NULL, path_in(dir, "app.db"));
+	out = snapshot_of(NULL, path_in(test_dir, "app.db"));
 	table_names(out, names, sizeof(names));
 	cr_expect_str_eq(names, "a,myv");
 	free(out);
 
 	file_write_text(
-		path_in(dir, "retort.ini"), "[retort]\nversion_table = myv\n");
+		path_in(test_dir, "retort.ini"),
+		"[retort]\nversion_table = myv\n");
 	out = snapshot_of(&here, "app.db");
 	table_names(out, names, sizeof(names));
 	cr_expect_str_eq(names, "a,retort_version,retort_version_history");
@@ -323,13 +312,15 @@ Test(cli_snapshot, source_from_db_option_or_config)
 
 	want = snapshot_of(NULL, db_with_schema("app.db"));
 	/* --db after the command name, no SOURCE */
-	run_retort(&r, NULL, "snapshot", "--db", path_in(dir, "app.db"), NULL);
+	run_retort(
+		&r, NULL, "snapshot", "--db", path_in(test_dir, "app.db"),
+		NULL);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, want);
 	run_result_dispose(&r);
 
 	/* -c before the command; the URL is relative to the file's folder */
-	snprintf(ini, sizeof(ini), "%s/retort.ini", dir);
+	snprintf(ini, sizeof(ini), "%s/retort.ini", test_dir);
 	file_write_text(ini, "[retort]\ndatabase = sqlite:///app.db\n");
 	run_retort(&r, NULL, "-c", ini, "snapshot", NULL);
 	cr_expect_eq(r.status, 0, "%s", r.err);
@@ -338,7 +329,8 @@ Test(cli_snapshot, source_from_db_option_or_config)
 
 	/* RETORT_DATABASE */
 	snprintf(
-		var, sizeof(var), "RETORT_DATABASE=%s", path_in(dir, "app.db"));
+		var, sizeof(var), "RETORT_DATABASE=%s",
+		path_in(test_dir, "app.db"));
 	vars[0] = var;
 	env.env = vars;
 	got = snapshot_of(&env, NULL);
@@ -349,7 +341,7 @@ Test(cli_snapshot, source_from_db_option_or_config)
 
 Test(cli_snapshot, help_and_usage_errors)
 {
-	run_options here = { .cwd = dir };
+	run_options here = { .cwd = test_dir };
 	run_result r;
 
 	run_retort(&r, NULL, "snapshot", "--help", NULL);
@@ -397,12 +389,12 @@ Test(cli_snapshot, help_and_usage_errors)
 
 Test(cli_snapshot, bad_config_is_an_error)
 {
-	run_options here = { .cwd = dir };
+	run_options here = { .cwd = test_dir };
 	run_result r;
 
 	db_with_schema("app.db");
 	file_write_text(
-		path_in(dir, "retort.ini"),
+		path_in(test_dir, "retort.ini"),
 		"[retort]\n\ncompare_type = fuzzy\nfoo = 1\n");
 	run_retort(&r, &here, "snapshot", "app.db", NULL);
 	cr_expect_eq(r.status, 2);
@@ -412,7 +404,7 @@ Test(cli_snapshot, bad_config_is_an_error)
 		"retort: retort.ini:3: bad value 'fuzzy' for compare_type (expected declared, affinity or off)\n");
 	run_result_dispose(&r);
 
-	file_write_text(path_in(dir, "retort.ini"), "[retort]\nfoo = 1\n");
+	file_write_text(path_in(test_dir, "retort.ini"), "[retort]\nfoo = 1\n");
 	run_retort(&r, &here, "snapshot", "app.db", NULL);
 	cr_expect_eq(r.status, 0);
 	cr_expect_str_eq(
@@ -438,9 +430,9 @@ expect_bad(const run_options *o, const char *source, const char *needle)
 {
 	char out[4200];
 	run_result r;
-	int before = dir_count(dir);
+	int before = dir_count(test_dir);
 
-	snprintf(out, sizeof(out), "%s/out.json", dir);
+	snprintf(out, sizeof(out), "%s/out.json", test_dir);
 	run_retort(&r, o, "snapshot", source, "-o", out, NULL);
 	cr_expect_eq(r.status, 2, "%s: status %d: %s", source, r.status, r.err);
 	cr_expect_str_eq(r.out, "");
@@ -453,20 +445,20 @@ expect_bad(const run_options *o, const char *source, const char *needle)
 			strstr(r.err, needle), "'%s' not in: %s", needle,
 			r.err);
 	cr_expect(!file_exists(out), "an output file was written");
-	cr_expect_eq(dir_count(dir), before, "a file was left behind");
+	cr_expect_eq(dir_count(test_dir), before, "a file was left behind");
 	run_result_dispose(&r);
 }
 
 Test(cli_snapshot_bad, missing_file)
 {
-	expect_bad(NULL, path_in(dir, "none.db"), "none.db");
+	expect_bad(NULL, path_in(test_dir, "none.db"), "none.db");
 }
 
 Test(cli_snapshot_bad, not_a_sqlite_file)
 {
 	file_write_text(
-		path_in(dir, "notes.db"), "hello, I am not a database\n");
-	expect_bad(NULL, path_in(dir, "notes.db"), "notes.db");
+		path_in(test_dir, "notes.db"), "hello, I am not a database\n");
+	expect_bad(NULL, path_in(test_dir, "notes.db"), "notes.db");
 }
 
 Test(cli_snapshot_bad, truncated_database)
@@ -476,9 +468,10 @@ Test(cli_snapshot_bad, truncated_database)
 	char *bytes = file_read(db, &len);
 
 	cr_assert_gt(len, 2048);
-	file_write(path_in(dir, "cut.db"), bytes, 1500); /* header intact */
+	file_write(
+		path_in(test_dir, "cut.db"), bytes, 1500); /* header intact */
 	free(bytes);
-	expect_bad(NULL, path_in(dir, "cut.db"), "cut.db");
+	expect_bad(NULL, path_in(test_dir, "cut.db"), "cut.db");
 }
 
 Test(cli_snapshot_bad, corrupt_database)
@@ -490,9 +483,9 @@ Test(cli_snapshot_bad, corrupt_database)
 	/* keep the 100-byte header, scramble the schema page */
 	for (i = 100; i < 1024 && i < len; i++)
 		bytes[i] = (char)(i * 37);
-	file_write(path_in(dir, "bad.db"), bytes, len);
+	file_write(path_in(test_dir, "bad.db"), bytes, len);
 	free(bytes);
-	expect_bad(NULL, path_in(dir, "bad.db"), "bad.db");
+	expect_bad(NULL, path_in(test_dir, "bad.db"), "bad.db");
 }
 
 Test(cli_snapshot_bad, locked_database)
@@ -512,9 +505,9 @@ Test(cli_snapshot_bad, locked_database)
 Test(cli_snapshot_bad, sql_error_names_file_and_line)
 {
 	file_write_text(
-		path_in(dir, "bad.sql"),
+		path_in(test_dir, "bad.sql"),
 		"CREATE TABLE a (x);\n\n-- a comment\nCREATE TABLE b (y REFERENCES);\n");
-	expect_bad(NULL, path_in(dir, "bad.sql"), "bad.sql:4");
+	expect_bad(NULL, path_in(test_dir, "bad.sql"), "bad.sql:4");
 }
 
 Test(cli_snapshot_bad, binary_file_named_sql)
@@ -522,16 +515,16 @@ Test(cli_snapshot_bad, binary_file_named_sql)
 	static const char bin[] = "\x7f"
 				  "ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0";
 
-	file_write(path_in(dir, "prog.sql"), bin, sizeof(bin));
-	expect_bad(NULL, path_in(dir, "prog.sql"), "prog.sql");
+	file_write(path_in(test_dir, "prog.sql"), bin, sizeof(bin));
+	expect_bad(NULL, path_in(test_dir, "prog.sql"), "prog.sql");
 }
 
 Test(cli_snapshot_bad, malformed_json)
 {
 	file_write_text(
-		path_in(dir, "snap.json"),
+		path_in(test_dir, "snap.json"),
 		"{\"format\": \"retort-snapshot\", \"version\": 1, \"tables\": [");
-	expect_bad(NULL, path_in(dir, "snap.json"), "snap.json");
+	expect_bad(NULL, path_in(test_dir, "snap.json"), "snap.json");
 }
 
 Test(cli_snapshot_bad, wrong_version_json)
@@ -542,9 +535,9 @@ Test(cli_snapshot_bad, wrong_version_json)
 	v = strstr(snap, "\"version\": 1");
 	cr_assert_not_null(v, "%s", snap);
 	memcpy(v + 11, "9", 1); /* version 9 */
-	file_write_text(path_in(dir, "v9.json"), snap);
+	file_write_text(path_in(test_dir, "v9.json"), snap);
 	free(snap);
-	expect_bad(NULL, path_in(dir, "v9.json"), "v9.json");
+	expect_bad(NULL, path_in(test_dir, "v9.json"), "v9.json");
 }
 
 Test(cli_snapshot_bad, json_nested_100000_deep)
@@ -558,8 +551,8 @@ Test(cli_snapshot_bad, json_nested_100000_deep)
 		deep[2 * depth - 1 - i] = ']';
 	}
 	deep[2 * depth] = '\0';
-	file_write_text(path_in(dir, "deep.json"), deep);
-	expect_bad(NULL, path_in(dir, "deep.json"), "deep.json");
+	file_write_text(path_in(test_dir, "deep.json"), deep);
+	expect_bad(NULL, path_in(test_dir, "deep.json"), "deep.json");
 
 	run_options in = { .in = deep, .in_len = 2 * depth };
 	expect_bad(&in, "-", NULL);
@@ -581,12 +574,12 @@ Test(cli_snapshot_bad, sql_that_touches_files_is_refused)
 		char sql[8400];
 
 		snprintf(
-			sql, sizeof(sql), "%s%s%s", evil[i][0], dir,
+			sql, sizeof(sql), "%s%s%s", evil[i][0], test_dir,
 			evil[i][1]);
-		file_write_text(path_in(dir, "evil.sql"), sql);
-		expect_bad(NULL, path_in(dir, "evil.sql"), "evil.sql");
+		file_write_text(path_in(test_dir, "evil.sql"), sql);
+		expect_bad(NULL, path_in(test_dir, "evil.sql"), "evil.sql");
 		cr_expect(
-			!file_exists(path_in(dir, "evil.db")),
+			!file_exists(path_in(test_dir, "evil.db")),
 			"case %zu wrote a file", i);
 	}
 }

@@ -48,6 +48,19 @@ void tmpdir_free(char *dir)
 	free(dir);
 }
 
+char *test_dir;
+
+void test_dir_make(void)
+{
+	test_dir = tmpdir_new();
+}
+
+void test_dir_remove(void)
+{
+	tmpdir_free(test_dir);
+	test_dir = NULL;
+}
+
 const char *path_in(const char *dir, const char *name)
 {
 	static char path[4096];

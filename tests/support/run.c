@@ -32,17 +32,20 @@ static int capture_file(void)
 	return fd;
 }
 
-/* Read the whole of FD (from its start) into a new string. */
-static char *slurp(int fd, size_t *len)
+/*
+** Read FD to its end into a new string.  A terminal's master side ends
+** with EIO once the child has closed it, which ends the reading too.
+*/
+static char *read_all(int fd, size_t *len)
 {
 	size_t n = 0, cap = 4096;
 	char *buf = malloc(cap + 1);
 	ssize_t got;
 
 	cr_assert_not_null(buf);
-	lseek(fd, 0, SEEK_SET);
-	while ((got = read(fd, buf + n, cap - n)) > 0) {
-		n += (size_t)got;
+	while ((got = read(fd, buf + n, cap - n)) > 0 ||
+	       (got < 0 && errno == EINTR)) {
+		n += got > 0 ? (size_t)got : 0;
 		if (n == cap) {
 			cap *= 2;
 			buf = realloc(buf, cap + 1);
@@ -52,6 +55,13 @@ static char *slurp(int fd, size_t *len)
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+/* The whole of the file FD, from its start, as a new string. */
+static char *slurp(int fd, size_t *len)
+{
+	lseek(fd, 0, SEEK_SET);
+	return read_all(fd, len);
 }
 
 static bool use_valgrind(void)
@@ -144,28 +154,6 @@ static int open_tty(int *master)
 	return slave;
 }
 
-/* Read the terminal until the child closes it (read fails with EIO). */
-static char *read_tty(int master, size_t *len)
-{
-	size_t n = 0, cap = 4096;
-	char *buf = malloc(cap + 1);
-	ssize_t got;
-
-	cr_assert_not_null(buf);
-	while ((got = read(master, buf + n, cap - n)) > 0 ||
-	       (got < 0 && errno == EINTR)) {
-		n += got > 0 ? (size_t)got : 0;
-		if (n == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap + 1);
-			cr_assert_not_null(buf);
-		}
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 void run_retortv(
 	run_result *r, const run_options *opts, const char *const *args)
 {
@@ -206,7 +194,7 @@ void run_retortv(
 	if (opts->tty) {
 		close(out); /* the child holds the only other end */
 		out = master;
-		r->out = read_tty(master, &r->out_len);
+		r->out = read_all(master, &r->out_len);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status)

@@ -48,6 +48,15 @@ void run_retort(run_result *r, const run_options *opts, ...);
 /* Free what R holds. */
 void run_result_dispose(run_result *r);
 
+/*
+** The running test's temporary folder: test_dir_make() (a TestSuite's
+** .init) makes it, test_dir_remove() (its .fini) removes it with its
+** contents.  Each Criterion test runs in a process of its own.
+*/
+extern char *test_dir;
+void test_dir_make(void);
+void test_dir_remove(void);
+
 /* A new empty folder under /tmp (from malloc); the test fails if it
  * cannot be made. */
 char *tmpdir_new(void);
