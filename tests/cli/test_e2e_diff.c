@@ -276,6 +276,16 @@ Test(cli_diff, rename_hints)
 	cr_expect(strstr(r.out, "\"rename_column\""), "%s", r.out);
 	cr_expect_null(strstr(r.out, "\"drop_table\""), "%s", r.out);
 	run_result_dispose(&r);
+
+	/* the same hints with --reverse: new -> old, column w -> v of old */
+	diff(&r, ARGS("--reverse", "--format", "json", "--rename", "old=new",
+		      "--rename", "new.v=w", a, b));
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect(strstr(r.out, "\"rename_table\""), "%s", r.out);
+	cr_expect(strstr(r.out, "\"rename_column\""), "%s", r.out);
+	cr_expect_null(strstr(r.out, "\"drop_column\""), "%s", r.out);
+	cr_expect_null(strstr(r.out, "\"drop_table\""), "%s", r.out);
+	run_result_dispose(&r);
 	free(a);
 	free(b);
 }
