@@ -843,53 +843,18 @@ int retort_report_text(
 ** JSON (docs/diff-json.md)
 */
 
-/* A JSON builder: a failed cJSON call makes it fail once at the end. */
-typedef struct jb {
-	bool oom; /* a cJSON allocation failed */
-} jb;
-
-static void chk(jb *j, const void *p)
-{
-	if (!p)
-		j->oom = true;
-}
-
-static void j_str(jb *j, cJSON *o, const char *key, const char *s)
-{
-	chk(j, s ? cJSON_AddStringToObject(o, key, s)
-		 : cJSON_AddNullToObject(o, key));
-}
-
-static void j_bool(jb *j, cJSON *o, const char *key, bool v)
-{
-	chk(j, cJSON_AddBoolToObject(o, key, v));
-}
-
 static void
-j_enum(jb *j, cJSON *o, const char *key, const char *const *names, unsigned v)
+j_enum(retort_jb *j,
+       cJSON *o,
+       const char *key,
+       const char *const *names,
+       unsigned v)
 {
-	j_str(j, o, key, retort__json_enum_name(names, v));
-}
-
-static void
-j_names(jb *j, cJSON *o, const char *key, const char *const *v, size_t n)
-{
-	cJSON *a = cJSON_AddArrayToObject(o, key);
-	size_t i;
-
-	chk(j, a);
-	for (i = 0; a && i < n; i++) {
-		cJSON *s = cJSON_CreateString(v[i]);
-
-		if (!s || !cJSON_AddItemToArray(a, s)) {
-			cJSON_Delete(s);
-			j->oom = true;
-		}
-	}
+	retort__jb_str(j, o, key, retort__json_enum_name(names, v));
 }
 
 /* A new object appended to array A (NULL A: a detached object). */
-static cJSON *j_elem(jb *j, cJSON *a)
+static cJSON *j_elem(retort_jb *j, cJSON *a)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -897,98 +862,99 @@ static cJSON *j_elem(jb *j, cJSON *a)
 		cJSON_Delete(o);
 		o = NULL;
 	}
-	chk(j, o);
+	retort__jb_check(j, o);
 	return o;
 }
 
-static void j_parts(jb *j, cJSON *o, const retort_key_part *p, size_t n)
+static void j_parts(retort_jb *j, cJSON *o, const retort_key_part *p, size_t n)
 {
 	cJSON *a = cJSON_AddArrayToObject(o, "parts");
 	size_t i;
 
-	chk(j, a);
+	retort__jb_check(j, a);
 	for (i = 0; a && i < n; i++) {
 		cJSON *e = j_elem(j, a);
 
 		if (!e)
 			return;
-		j_str(j, e, "column", p[i].column);
-		j_str(j, e, "expr", p[i].expr);
-		j_str(j, e, "collate", p[i].collate);
-		j_bool(j, e, "desc", p[i].desc);
+		retort__jb_str(j, e, "column", p[i].column);
+		retort__jb_str(j, e, "expr", p[i].expr);
+		retort__jb_str(j, e, "collate", p[i].collate);
+		retort__jb_bool(j, e, "desc", p[i].desc);
 	}
 }
 
-static void j_column(jb *j, cJSON *o, const retort_column *c)
+static void j_column(retort_jb *j, cJSON *o, const retort_column *c)
 {
-	j_str(j, o, "name", c->name);
-	j_str(j, o, "type", c->type ? c->type : "");
+	retort__jb_str(j, o, "name", c->name);
+	retort__jb_str(j, o, "type", c->type ? c->type : "");
 	j_enum(j, o, "affinity", retort__json_affinity, c->affinity);
-	j_bool(j, o, "not_null", c->not_null);
+	retort__jb_bool(j, o, "not_null", c->not_null);
 	j_enum(j, o, "not_null_on_conflict", retort__json_conflict,
 	       c->not_null_on);
-	j_str(j, o, "default", c->default_sql);
-	j_str(j, o, "collate", c->collate);
-	chk(j, cJSON_AddNumberToObject(o, "pk", c->pk));
+	retort__jb_str(j, o, "default", c->default_sql);
+	retort__jb_str(j, o, "collate", c->collate);
+	retort__jb_check(j, cJSON_AddNumberToObject(o, "pk", c->pk));
 	j_enum(j, o, "generated", retort__json_generated, c->generated);
-	j_str(j, o, "generated_expr", c->generated_sql);
+	retort__jb_str(j, o, "generated_expr", c->generated_sql);
 }
 
-static void j_index(jb *j, cJSON *o, const retort_index *ix)
+static void j_index(retort_jb *j, cJSON *o, const retort_index *ix)
 {
-	j_str(j, o, "name", ix->name);
-	j_str(j, o, "table", ix->table);
-	j_bool(j, o, "unique", ix->unique);
+	retort__jb_str(j, o, "name", ix->name);
+	retort__jb_str(j, o, "table", ix->table);
+	retort__jb_bool(j, o, "unique", ix->unique);
 	j_parts(j, o, ix->parts, ix->nparts);
-	j_str(j, o, "where", ix->where);
+	retort__jb_str(j, o, "where", ix->where);
 }
 
-static void j_fk(jb *j, cJSON *o, const retort_foreign_key *fk)
+static void j_fk(retort_jb *j, cJSON *o, const retort_foreign_key *fk)
 {
-	j_str(j, o, "name", fk->name);
-	j_names(j, o, "columns", fk->columns, fk->ncolumns);
-	j_str(j, o, "ref_table", fk->ref_table);
-	j_names(j, o, "ref_columns", fk->ref_columns, fk->nref_columns);
+	retort__jb_str(j, o, "name", fk->name);
+	retort__jb_names(j, o, "columns", fk->columns, fk->ncolumns);
+	retort__jb_str(j, o, "ref_table", fk->ref_table);
+	retort__jb_names(
+		j, o, "ref_columns", fk->ref_columns, fk->nref_columns);
 	j_enum(j, o, "on_delete", retort__json_action, fk->on_delete);
 	j_enum(j, o, "on_update", retort__json_action, fk->on_update);
-	j_str(j, o, "match", fk->match);
-	j_bool(j, o, "deferred", fk->deferred);
+	retort__jb_str(j, o, "match", fk->match);
+	retort__jb_bool(j, o, "deferred", fk->deferred);
 }
 
-static void j_pk(jb *j, cJSON *o, const retort_table *t)
+static void j_pk(retort_jb *j, cJSON *o, const retort_table *t)
 {
 	const retort_primary_key *pk = t->primary_key;
 	cJSON *k;
 
 	if (!pk) {
-		chk(j, cJSON_AddNullToObject(o, "primary_key"));
+		retort__jb_check(j, cJSON_AddNullToObject(o, "primary_key"));
 		return;
 	}
 	k = cJSON_AddObjectToObject(o, "primary_key");
-	chk(j, k);
+	retort__jb_check(j, k);
 	if (!k)
 		return;
-	j_str(j, k, "name", pk->name);
+	retort__jb_str(j, k, "name", pk->name);
 	j_parts(j, k, pk->parts, pk->nparts);
 	j_enum(j, k, "on_conflict", retort__json_conflict, pk->on_conflict);
-	j_bool(j, k, "autoincrement", pk->autoincrement);
-	j_bool(j, k, "rowid_alias", rowid_alias(t));
+	retort__jb_bool(j, k, "autoincrement", pk->autoincrement);
+	retort__jb_bool(j, k, "rowid_alias", rowid_alias(t));
 }
 
 /* An array KEY of N records of SIZE bytes at V written by FN. */
 static void
-j_list(jb *j,
+j_list(retort_jb *j,
        cJSON *o,
        const char *key,
        const void *v,
        size_t n,
        size_t size,
-       void (*fn)(jb *, cJSON *, const void *))
+       void (*fn)(retort_jb *, cJSON *, const void *))
 {
 	cJSON *a = cJSON_AddArrayToObject(o, key);
 	size_t i;
 
-	chk(j, a);
+	retort__jb_check(j, a);
 	for (i = 0; a && i < n; i++) {
 		cJSON *e = j_elem(j, a);
 
@@ -997,36 +963,36 @@ j_list(jb *j,
 	}
 }
 
-static void j_column_v(jb *j, cJSON *o, const void *r)
+static void j_column_v(retort_jb *j, cJSON *o, const void *r)
 {
 	j_column(j, o, r);
 }
 
-static void j_unique_v(jb *j, cJSON *o, const void *r)
+static void j_unique_v(retort_jb *j, cJSON *o, const void *r)
 {
 	const retort_unique *u = r;
 
-	j_str(j, o, "name", u->name);
+	retort__jb_str(j, o, "name", u->name);
 	j_parts(j, o, u->parts, u->nparts);
 	j_enum(j, o, "on_conflict", retort__json_conflict, u->on_conflict);
 }
 
-static void j_check_v(jb *j, cJSON *o, const void *r)
+static void j_check_v(retort_jb *j, cJSON *o, const void *r)
 {
-	j_str(j, o, "name", ((const retort_check *)r)->name);
-	j_str(j, o, "expr", ((const retort_check *)r)->expr);
+	retort__jb_str(j, o, "name", ((const retort_check *)r)->name);
+	retort__jb_str(j, o, "expr", ((const retort_check *)r)->expr);
 }
 
-static void j_fk_v(jb *j, cJSON *o, const void *r)
+static void j_fk_v(retort_jb *j, cJSON *o, const void *r)
 {
 	j_fk(j, o, r);
 }
 
-static void j_table(jb *j, cJSON *o, const retort_table *t)
+static void j_table(retort_jb *j, cJSON *o, const retort_table *t)
 {
-	j_str(j, o, "name", t->name);
-	j_bool(j, o, "without_rowid", t->without_rowid);
-	j_bool(j, o, "strict", t->strict);
+	retort__jb_str(j, o, "name", t->name);
+	retort__jb_bool(j, o, "without_rowid", t->without_rowid);
+	retort__jb_bool(j, o, "strict", t->strict);
 	j_list(j, o, "columns", t->columns, t->ncolumns, sizeof(*t->columns),
 	       j_column_v);
 	j_pk(j, o, t);
@@ -1041,7 +1007,10 @@ static void j_table(jb *j, cJSON *o, const retort_table *t)
 /* The details of one side of OP for its kind (null when the side has no
  * record). */
 static void
-j_side(jb *j, cJSON *o, const retort_diff_op *op, const retort_op_side *s)
+j_side(retort_jb *j,
+       cJSON *o,
+       const retort_diff_op *op,
+       const retort_op_side *s)
 {
 	switch (op->kind) {
 	case RETORT_OP_ADD_TABLE:
@@ -1049,11 +1018,11 @@ j_side(jb *j, cJSON *o, const retort_diff_op *op, const retort_op_side *s)
 		j_table(j, o, s->table);
 		break;
 	case RETORT_OP_RENAME_TABLE:
-		j_str(j, o, "name", s->table->name);
+		retort__jb_str(j, o, "name", s->table->name);
 		break;
 	case RETORT_OP_ALTER_TABLE_OPTIONS:
-		j_bool(j, o, "without_rowid", s->table->without_rowid);
-		j_bool(j, o, "strict", s->table->strict);
+		retort__jb_bool(j, o, "without_rowid", s->table->without_rowid);
+		retort__jb_bool(j, o, "strict", s->table->strict);
 		break;
 	case RETORT_OP_ALTER_PRIMARY_KEY:
 		j_pk(j, o, s->table);
@@ -1103,27 +1072,30 @@ side_record(const retort_diff_op *op, const retort_op_side *s)
 }
 
 static void j_object_side(
-	jb *j, cJSON *o, const retort_diff_op *op, const retort_op_side *s)
+	retort_jb *j,
+	cJSON *o,
+	const retort_diff_op *op,
+	const retort_op_side *s)
 {
 	if (s->view) {
-		j_str(j, o, "name", s->view->name);
-		j_str(j, o, "sql", s->view->sql);
+		retort__jb_str(j, o, "name", s->view->name);
+		retort__jb_str(j, o, "sql", s->view->sql);
 	} else if (s->trigger) {
-		j_str(j, o, "name", s->trigger->name);
-		j_str(j, o, "table", s->trigger->table);
-		j_str(j, o, "sql", s->trigger->sql);
+		retort__jb_str(j, o, "name", s->trigger->name);
+		retort__jb_str(j, o, "table", s->trigger->table);
+		retort__jb_str(j, o, "sql", s->trigger->sql);
 	} else if (s->virtual_table) {
-		j_str(j, o, "name", s->virtual_table->name);
-		j_str(j, o, "module", s->virtual_table->module);
-		j_str(j, o, "args", s->virtual_table->args);
-		j_str(j, o, "sql", s->virtual_table->sql);
+		retort__jb_str(j, o, "name", s->virtual_table->name);
+		retort__jb_str(j, o, "module", s->virtual_table->module);
+		retort__jb_str(j, o, "args", s->virtual_table->args);
+		retort__jb_str(j, o, "sql", s->virtual_table->sql);
 	} else {
 		j_side(j, o, op, s);
 	}
 }
 
 /* The names of the bits of OP->changes. */
-static void j_changes(jb *j, cJSON *o, const retort_diff_op *op)
+static void j_changes(retort_jb *j, cJSON *o, const retort_diff_op *op)
 {
 	static const char *const col[] = {
 		"type",    "not_null",  "default",
@@ -1145,40 +1117,41 @@ static void j_changes(jb *j, cJSON *o, const retort_diff_op *op)
 	for (i = 0; i < nv; i++)
 		if (op->changes & (1u << i))
 			names[n++] = v[i];
-	j_names(j, o, "changes", names, n);
+	retort__jb_names(j, o, "changes", names, n);
 }
 
-static void j_op(jb *j, cJSON *a, const retort_diff_op *op)
+static void j_op(retort_jb *j, cJSON *a, const retort_diff_op *op)
 {
 	cJSON *o = j_elem(j, a), *side;
 	int k;
 
 	if (!o)
 		return;
-	j_str(j, o, "kind", retort_op_kind_name(op->kind));
-	j_str(j, o, "object", op->object);
-	j_str(j, o, "name", op->name);
-	j_str(j, o, "safety",
-	      op->safety == RETORT_DESTRUCTIVE ? "destructive" : "safe");
-	j_str(j, o, "reason", op->reason);
-	j_str(j, o, "rename_hint", op->rename_hint);
+	retort__jb_str(j, o, "kind", retort_op_kind_name(op->kind));
+	retort__jb_str(j, o, "object", op->object);
+	retort__jb_str(j, o, "name", op->name);
+	retort__jb_str(
+		j, o, "safety",
+		op->safety == RETORT_DESTRUCTIVE ? "destructive" : "safe");
+	retort__jb_str(j, o, "reason", op->reason);
+	retort__jb_str(j, o, "rename_hint", op->rename_hint);
 	j_changes(j, o, op);
 	for (k = 0; k < 2; k++) {
 		const retort_op_side *s = k ? &op->to : &op->from;
 		const char *key = k ? "to" : "from";
 
 		if (!side_record(op, s)) {
-			chk(j, cJSON_AddNullToObject(o, key));
+			retort__jb_check(j, cJSON_AddNullToObject(o, key));
 			continue;
 		}
 		side = cJSON_AddObjectToObject(o, key);
-		chk(j, side);
+		retort__jb_check(j, side);
 		if (side)
 			j_object_side(j, side, op, s);
 	}
 }
 
-static cJSON *j_document(jb *j, const retort_diff *diff)
+static cJSON *j_document(retort_jb *j, const retort_diff *diff)
 {
 	size_t n = retort_diff_count(diff), i, ndes = 0;
 	cJSON *doc = j_elem(j, NULL), *ops;
@@ -1187,13 +1160,16 @@ static cJSON *j_document(jb *j, const retort_diff *diff)
 		return NULL;
 	for (i = 0; i < n; i++)
 		ndes += retort_diff_get(diff, i)->safety == RETORT_DESTRUCTIVE;
-	j_str(j, doc, "format", "retort-diff");
-	chk(j, cJSON_AddNumberToObject(doc, "version", 1));
-	j_bool(j, doc, "equal", n == 0);
-	chk(j, cJSON_AddNumberToObject(doc, "operation_count", (double)n));
-	chk(j, cJSON_AddNumberToObject(doc, "destructive_count", (double)ndes));
+	retort__jb_str(j, doc, "format", "retort-diff");
+	retort__jb_check(j, cJSON_AddNumberToObject(doc, "version", 1));
+	retort__jb_bool(j, doc, "equal", n == 0);
+	retort__jb_check(
+		j, cJSON_AddNumberToObject(doc, "operation_count", (double)n));
+	retort__jb_check(
+		j, cJSON_AddNumberToObject(
+			   doc, "destructive_count", (double)ndes));
 	ops = cJSON_AddArrayToObject(doc, "operations");
-	chk(j, ops);
+	retort__jb_check(j, ops);
 	for (i = 0; ops && i < n; i++)
 		j_op(j, ops, retort_diff_get(diff, i));
 	return doc;
@@ -1202,7 +1178,7 @@ static cJSON *j_document(jb *j, const retort_diff *diff)
 int retort_report_json(
 	retort_buf *out, const retort_diff *diff, retort_error *err)
 {
-	jb j = { false };
+	retort_jb j = { false };
 	cJSON *doc = j_document(&j, diff);
 	char *text = doc && !j.oom ? cJSON_Print(doc) : NULL;
 

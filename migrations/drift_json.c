@@ -8,63 +8,25 @@
 #include <cjson/cJSON.h>
 
 #include "drift_int.h"
+#include "json_int.h"
 #include "retort/emit.h"
 
-/* A document being built; OOM is sticky. */
-typedef struct jdoc {
-	bool oom; /* an allocation failed */
-} jdoc;
-
-static void chk(jdoc *j, const void *p)
-{
-	if (!p)
-		j->oom = true;
-}
-
-/* Add KEY: S (null when S is NULL) to O. */
-static void j_str(jdoc *j, cJSON *o, const char *key, const char *s)
-{
-	chk(j, s ? cJSON_AddStringToObject(o, key, s)
-		 : cJSON_AddNullToObject(o, key));
-}
-
-static void j_bool(jdoc *j, cJSON *o, const char *key, bool v)
-{
-	chk(j, cJSON_AddBoolToObject(o, key, v));
-}
-
-/* Add KEY: [ids] to O. */
 static void
-j_ids(jdoc *j, cJSON *o, const char *key, const char *const *ids, size_t n)
+j_revids(retort_jb *j, cJSON *o, const char *key, const retort_revids *l)
 {
-	cJSON *a = cJSON_AddArrayToObject(o, key);
-	size_t i;
-
-	chk(j, a);
-	for (i = 0; a && i < n; i++) {
-		cJSON *s = cJSON_CreateString(ids[i]);
-
-		if (!s || !cJSON_AddItemToArray(a, s)) {
-			cJSON_Delete(s);
-			j->oom = true;
-		}
-	}
-}
-
-static void j_revids(jdoc *j, cJSON *o, const char *key, const retort_revids *l)
-{
-	j_ids(j, o, key, (const char *const *)l->ids, l->n);
+	retort__jb_names(j, o, key, (const char *const *)l->ids, l->n);
 }
 
 /* KEY: the single id of L, or null when L has none or several. */
-static void j_single(jdoc *j, cJSON *o, const char *key, const retort_revids *l)
+static void
+j_single(retort_jb *j, cJSON *o, const char *key, const retort_revids *l)
 {
-	j_str(j, o, key, l->n == 1 ? l->ids[0] : NULL);
+	retort__jb_str(j, o, key, l->n == 1 ? l->ids[0] : NULL);
 }
 
 /* Add KEY: the retort_report_json() document of DIFF (or null). */
 static int
-j_diff(jdoc *j,
+j_diff(retort_jb *j,
        cJSON *o,
        const char *key,
        const retort_diff *diff,
@@ -75,7 +37,7 @@ j_diff(jdoc *j,
 	int rc = RETORT_OK;
 
 	if (!diff) {
-		chk(j, cJSON_AddNullToObject(o, key));
+		retort__jb_check(j, cJSON_AddNullToObject(o, key));
 		return RETORT_OK;
 	}
 	rc = retort_report_json(&b, diff, err);
@@ -107,27 +69,30 @@ static const char *state_name(retort_check_state s)
 }
 
 /* "checks": {"pending": {"status": ..., "note": ...}, ...}. */
-static void j_checks(jdoc *j, cJSON *doc, const retort_check_result *r)
+static void j_checks(retort_jb *j, cJSON *doc, const retort_check_result *r)
 {
 	cJSON *cs = cJSON_AddObjectToObject(doc, "checks");
 	int b;
 
-	chk(j, cs);
+	retort__jb_check(j, cs);
 	for (b = 0; cs && b < RETORT_DRIFT_NCHECKS; b++) {
 		cJSON *o = cJSON_AddObjectToObject(
 			cs, retort_drift__check_name(1u << b));
 
-		chk(j, o);
+		retort__jb_check(j, o);
 		if (!o)
 			continue;
-		j_str(j, o, "status", state_name(r->checks[b].state));
-		j_str(j, o, "note", r->checks[b].note);
+		retort__jb_str(j, o, "status", state_name(r->checks[b].state));
+		retort__jb_str(j, o, "note", r->checks[b].note);
 	}
 }
 
 /* One finding as an object appended to array A. */
-static int
-j_finding(jdoc *j, cJSON *a, const retort_check_finding *f, retort_error *err)
+static int j_finding(
+	retort_jb *j,
+	cJSON *a,
+	const retort_check_finding *f,
+	retort_error *err)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -136,20 +101,20 @@ j_finding(jdoc *j, cJSON *a, const retort_check_finding *f, retort_error *err)
 		j->oom = true;
 		return RETORT_OK;
 	}
-	j_str(j, o, "check", retort_drift__check_name(f->check));
-	j_str(j, o, "kind", retort_drift__kind_name(f->kind));
-	j_str(j, o, "revision", f->revision);
-	j_str(j, o, "path", f->path);
-	j_str(j, o, "message", f->message);
-	j_str(j, o, "fix", f->fix);
-	j_str(j, o, "expected", f->expected);
-	j_str(j, o, "actual", f->actual);
-	j_ids(j, o, "revisions", f->revisions, f->nrevisions);
+	retort__jb_str(j, o, "check", retort_drift__check_name(f->check));
+	retort__jb_str(j, o, "kind", retort_drift__kind_name(f->kind));
+	retort__jb_str(j, o, "revision", f->revision);
+	retort__jb_str(j, o, "path", f->path);
+	retort__jb_str(j, o, "message", f->message);
+	retort__jb_str(j, o, "fix", f->fix);
+	retort__jb_str(j, o, "expected", f->expected);
+	retort__jb_str(j, o, "actual", f->actual);
+	retort__jb_names(j, o, "revisions", f->revisions, f->nrevisions);
 	return j_diff(j, o, "diff", f->diff, err);
 }
 
 /* Print DOC (taken over) into OUT with a final newline. */
-static int finish(jdoc *j, cJSON *doc, retort_buf *out, retort_error *err)
+static int finish(retort_jb *j, cJSON *doc, retort_buf *out, retort_error *err)
 {
 	char *text = doc && !j->oom ? cJSON_Print(doc) : NULL;
 
@@ -169,21 +134,21 @@ static int finish(jdoc *j, cJSON *doc, retort_buf *out, retort_error *err)
 int retort_check_json(
 	retort_buf *out, const retort_check_result *r, retort_error *err)
 {
-	jdoc j = { false };
+	retort_jb j = { false };
 	cJSON *doc = cJSON_CreateObject(), *a;
 	size_t i;
 	int rc = RETORT_OK;
 
-	chk(&j, doc);
+	retort__jb_check(&j, doc);
 	if (doc) {
-		j_bool(&j, doc, "ok", retort_check_ok(r));
-		j_str(&j, doc, "database", r->database);
+		retort__jb_bool(&j, doc, "ok", retort_check_ok(r));
+		retort__jb_str(&j, doc, "database", r->database);
 		j_revids(&j, doc, "current_revisions", &r->current);
 		j_revids(&j, doc, "head_revisions", &r->heads);
 		j_revids(&j, doc, "pending_migrations", &r->pending);
 		j_checks(&j, doc, r);
 		a = cJSON_AddArrayToObject(doc, "findings");
-		chk(&j, a);
+		retort__jb_check(&j, a);
 		for (i = 0; a && rc == RETORT_OK && i < r->n; i++)
 			rc = j_finding(&j, a, &r->f[i], err);
 	}
@@ -197,25 +162,27 @@ int retort_check_json(
 int retort_status_json(
 	retort_buf *out, const retort_check_result *r, retort_error *err)
 {
-	jdoc j = { false };
+	retort_jb j = { false };
 	cJSON *doc = cJSON_CreateObject();
 
-	chk(&j, doc);
+	retort__jb_check(&j, doc);
 	if (doc) {
-		j_str(&j, doc, "status",
-		      retort_health_name(retort_status_health(r)));
+		retort__jb_str(
+			&j, doc, "status",
+			retort_health_name(retort_status_health(r)));
 		j_single(&j, doc, "current_revision", &r->current);
 		j_single(&j, doc, "head_revision", &r->heads);
-		j_bool(&j, doc, "pending", r->pending.n > 0);
+		retort__jb_bool(&j, doc, "pending", r->pending.n > 0);
 		j_revids(&j, doc, "pending_migrations", &r->pending);
 		if (r->drift < 0)
-			chk(&j, cJSON_AddNullToObject(doc, "schema_drift"));
+			retort__jb_check(
+				&j, cJSON_AddNullToObject(doc, "schema_drift"));
 		else
-			j_bool(&j, doc, "schema_drift", r->drift > 0);
+			retort__jb_bool(&j, doc, "schema_drift", r->drift > 0);
 		j_revids(&j, doc, "current_revisions", &r->current);
 		j_revids(&j, doc, "head_revisions", &r->heads);
 		j_revids(&j, doc, "unknown_revisions", &r->unknown);
-		j_str(&j, doc, "database", r->database);
+		retort__jb_str(&j, doc, "database", r->database);
 	}
 	return finish(&j, doc, out, err);
 }
@@ -227,20 +194,21 @@ int retort_status_error_json(
 					     "head_revision", "pending",
 					     "pending_migrations",
 					     "schema_drift" };
-	jdoc j = { false };
+	retort_jb j = { false };
 	cJSON *doc = cJSON_CreateObject();
 	char msg[800];
 	size_t i;
 
-	chk(&j, doc);
+	retort__jb_check(&j, doc);
 	snprintf(
 		msg, sizeof(msg), "%s%s%s", failure->what,
 		failure->what[0] ? ": " : "", failure->why);
 	if (doc) {
-		j_str(&j, doc, "status", "error");
+		retort__jb_str(&j, doc, "status", "error");
 		for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-			chk(&j, cJSON_AddNullToObject(doc, nulls[i]));
-		j_str(&j, doc, "error", msg);
+			retort__jb_check(
+				&j, cJSON_AddNullToObject(doc, nulls[i]));
+		retort__jb_str(&j, doc, "error", msg);
 	}
 	return finish(&j, doc, out, err);
 }
